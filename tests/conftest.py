@@ -1,0 +1,67 @@
+"""Personas (alice admin, larry lead, carol reviewer, bob expert, mallory outsider), a
+campaign they share, and API clients. Background jobs run inline unless a test asks for a
+real worker."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from rest_framework.test import APIClient
+
+from tests.factories import make_campaign, make_user
+from trees.models import Campaign, Role
+
+
+@pytest.fixture(autouse=True)
+def _jobs_inline(settings: Any, tmp_path: Any) -> None:
+    settings.JOBS_MODE = "inline"
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def alice(db: None) -> Any:
+    return make_user("alice")
+
+
+@pytest.fixture
+def larry(db: None) -> Any:
+    return make_user("larry")
+
+
+@pytest.fixture
+def carol(db: None) -> Any:
+    return make_user("carol")
+
+
+@pytest.fixture
+def bob(db: None) -> Any:
+    return make_user("bob")
+
+
+@pytest.fixture
+def mallory(db: None) -> Any:
+    return make_user("mallory")
+
+
+@pytest.fixture
+def staff(db: None) -> Any:
+    return make_user("stella", is_staff=True)
+
+
+@pytest.fixture
+def campaign(alice: Any, larry: Any, carol: Any, bob: Any, mallory: Any) -> Campaign:
+    """alice administers it; larry leads, carol reviews, bob labels; mallory is outside."""
+    return make_campaign(alice, "pilot", larry=Role.LEAD, carol=Role.REVIEWER, bob=Role.EXPERT)
+
+
+@pytest.fixture
+def client_for() -> Callable[[Any], APIClient]:
+    def make(user: Any) -> APIClient:
+        client = APIClient()
+        if user is not None:
+            client.force_authenticate(user)
+        return client
+
+    return make

@@ -1,0 +1,1 @@
+"""Arbor's domain: campaigns, problems, reasoning trees, labels, jobs and exports."""

@@ -1,0 +1,185 @@
+"""Campaigns, members, assignment, problems, imports and campaign jobs. No business logic here."""
+
+from __future__ import annotations
+
+from django.db.models import Q
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics, status
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from trees.api import serializers as s
+from trees.errors import Forbidden, NotFound
+from trees.models import Job, Membership, Problem, Role
+from trees.queries import campaigns_for, get_campaign_for, problems_for
+from trees.services.campaigns import (
+    campaign_progress,
+    do_add_member,
+    do_assign_problems,
+    do_create_campaign,
+    do_remove_member,
+    do_update_campaign,
+    get_user_by_username,
+)
+from trees.services.jobs import do_create_job
+from workers.dispatch import dispatch
+from workers.tasks import import_problems
+
+
+def my_roles(request: Request) -> dict[int, str]:
+    return dict(
+        Membership.objects.filter(user_id=request.user.pk).values_list("campaign_id", "role")
+    )
+
+
+class CampaignList(generics.ListCreateAPIView):
+    """Campaigns I belong to; staff create campaigns (and become their admin)."""
+
+    serializer_class = s.CampaignSerializer
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        return campaigns_for(self.request.user).order_by("pk")
+
+    def get_serializer_context(self):  # type: ignore[no-untyped-def]
+        return {**super().get_serializer_context(), "roles": my_roles(self.request)}
+
+    def perform_create(self, serializer: s.CampaignSerializer) -> None:
+        if not self.request.user.is_staff:
+            raise Forbidden("Only staff create campaigns.")
+        data = dict(serializer.validated_data)
+        serializer.instance = do_create_campaign(
+            data.pop("name"), data.pop("slug"), created_by=self.request.user, **data
+        )
+
+
+class CampaignDetail(APIView):
+    @extend_schema(responses=s.CampaignSerializer)
+    def get(self, request: Request, slug: str) -> Response:
+        campaign = get_campaign_for(request.user, slug)
+        data = s.CampaignSerializer(campaign, context={"roles": my_roles(request)}).data
+        data["progress"] = campaign_progress(campaign)
+        return Response(data)
+
+    @extend_schema(request=s.CampaignUpdateSerializer, responses=s.CampaignSerializer)
+    def patch(self, request: Request, slug: str) -> Response:
+        campaign = get_campaign_for(request.user, slug, Role.ADMIN)
+        body = s.CampaignUpdateSerializer(data=request.data, partial=True)
+        body.is_valid(raise_exception=True)
+        campaign = do_update_campaign(campaign, **body.validated_data)
+        return Response(s.CampaignSerializer(campaign, context={"roles": my_roles(request)}).data)
+
+
+class MemberList(APIView):
+    @extend_schema(responses=s.MemberSerializer(many=True))
+    def get(self, request: Request, slug: str) -> Response:
+        campaign = get_campaign_for(request.user, slug)
+        members = Membership.objects.filter(campaign=campaign).select_related("user")
+        return Response(s.MemberSerializer(members.order_by("pk"), many=True).data)
+
+    @extend_schema(request=s.MemberCreateSerializer, responses={201: s.MemberSerializer})
+    def post(self, request: Request, slug: str) -> Response:
+        campaign = get_campaign_for(request.user, slug, Role.ADMIN)
+        body = s.MemberCreateSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        user = get_user_by_username(body.validated_data["username"])
+        membership = do_add_member(campaign, user, body.validated_data["role"])
+        return Response(s.MemberSerializer(membership).data, status=status.HTTP_201_CREATED)
+
+
+class MemberDetail(APIView):
+    def _membership(self, request: Request, slug: str, pk: int) -> Membership:
+        campaign = get_campaign_for(request.user, slug, Role.ADMIN)
+        membership = Membership.objects.filter(campaign=campaign, pk=pk).first()
+        if membership is None:
+            raise NotFound(f"No member {pk} in this campaign.")
+        return membership
+
+    @extend_schema(request=s.RoleSerializer, responses=s.MemberSerializer)
+    def patch(self, request: Request, slug: str, pk: int) -> Response:
+        membership = self._membership(request, slug, pk)
+        body = s.RoleSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        membership = do_add_member(membership.campaign, membership.user, body.validated_data["role"])
+        return Response(s.MemberSerializer(membership).data)
+
+    def delete(self, request: Request, slug: str, pk: int) -> Response:
+        do_remove_member(self._membership(request, slug, pk))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class AssignProblems(APIView):
+    @extend_schema(request=None, responses={200: dict})
+    def post(self, request: Request, slug: str) -> Response:
+        """Give every problem `overlap` experts (idempotent)."""
+        campaign = get_campaign_for(request.user, slug, Role.ADMIN)
+        return Response({"created": do_assign_problems(campaign)})
+
+
+class ProblemList(generics.ListAPIView):
+    """Problems of a campaign; filters: subject, difficulty, source, search (statement or id)."""
+
+    serializer_class = s.ProblemSerializer
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("search", str),
+            OpenApiParameter("subject", str),
+            OpenApiParameter("difficulty", str),
+            OpenApiParameter("source", str),
+        ]
+    )
+    def get(self, request: Request, *args: object, **kwargs: object) -> Response:
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        campaign = get_campaign_for(self.request.user, self.kwargs["slug"])
+        problems = Problem.objects.filter(campaign=campaign).select_related("tree")
+        params = self.request.query_params
+        for field in ("subject", "difficulty", "source"):
+            if params.get(field):
+                problems = problems.filter(**{field: params[field]})
+        if params.get("search"):
+            term = params["search"][:200]
+            problems = problems.filter(Q(statement__icontains=term) | Q(external_id=term))
+        return problems.order_by("pk")
+
+
+class ProblemDetail(generics.RetrieveAPIView):
+    serializer_class = s.ProblemDetailSerializer
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        return problems_for(self.request.user).select_related("tree")
+
+
+class ImportCreate(APIView):
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(request=s.ImportRequestSerializer, responses={202: s.JobSerializer})
+    def post(self, request: Request, slug: str) -> Response:
+        """Upload a JSONL file; the import runs as a Job (poll /jobs/<id>/)."""
+        campaign = get_campaign_for(request.user, slug, Role.LEAD)
+        body = s.ImportRequestSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        job, created = do_create_job(
+            "import",
+            campaign=campaign,
+            params={"format": data["format"], "skip_invalid": data["skip_invalid"]},
+            created_by=request.user,
+            idempotency_key=data.get("idempotency_key"),
+            input_file=data["file"],
+        )
+        if created:
+            dispatch(import_problems, job.pk)
+        return Response(s.JobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
+
+
+class CampaignJobs(generics.ListAPIView):
+    serializer_class = s.JobSerializer
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        campaign = get_campaign_for(self.request.user, self.kwargs["slug"])
+        return Job.objects.filter(campaign=campaign).order_by("-created_at", "-pk")
+

@@ -1,0 +1,168 @@
+"""Trees, steps, labels, gold labels and revisions. No business logic here."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from trees.api import serializers as s
+from trees.errors import Forbidden, NotFound
+from trees.models import Node, NodeRevision, Role, StepLabel, Tree
+from trees.queries import get_node_for, get_tree_payload, node_to_dict, require_role
+from trees.services.labels import do_label_step, do_set_gold_label, do_unlabel_step
+from trees.services.nodes import do_add_child_step, do_edit_step, do_set_deleted
+
+
+def my_label(node: Node, user: object) -> int | None:
+    return (
+        StepLabel.objects.filter(node=node, expert_id=getattr(user, "pk", None))
+        .values_list("rating", flat=True)
+        .first()
+    )
+
+
+class TreeDetail(APIView):
+    @extend_schema(
+        parameters=[OpenApiParameter("include_deleted", bool)], responses=s.TreeSerializer
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        """The whole tree of a problem: every node with label counts, gold, my label."""
+        tree = Tree.objects.select_related("problem").filter(problem_id=pk).first()
+        if tree is None:
+            raise NotFound(f"No problem {pk}.")
+        require_role(request.user, tree.problem.campaign_id, Role.EXPERT)
+        include_deleted = request.query_params.get("include_deleted") in ("1", "true")
+        return Response(get_tree_payload(tree, request.user, include_deleted=include_deleted))
+
+
+class NodeDetail(APIView):
+    @extend_schema(responses=s.NodeSerializer)
+    def get(self, request: Request, pk: int) -> Response:
+        node = get_node_for(request.user, pk)
+        return Response(node_to_dict(node, my_label(node, request.user)))
+
+    @extend_schema(
+        request=s.StepEditSerializer,
+        responses={200: s.NodeSerializer, 409: s.NodeSerializer},
+        description="Edit a step's text. `version` is the version you edited; a stale one "
+        "answers 409 with the current node under `current`.",
+    )
+    def patch(self, request: Request, pk: int) -> Response:
+        node = get_node_for(request.user, pk)
+        body = s.StepEditSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        node = do_edit_step(node, body.validated_data["text"], body.validated_data["version"],
+                            editor=request.user)
+        return Response(node_to_dict(node, my_label(node, request.user)))
+
+    @extend_schema(responses=s.NodeSerializer)
+    def delete(self, request: Request, pk: int) -> Response:
+        """Soft-delete a step (its subtree is hidden; restore brings it back)."""
+        node = self._deletable(request, pk)
+        return Response(node_to_dict(do_set_deleted(node, True)))
+
+    @staticmethod
+    def _deletable(request: Request, pk: int) -> Node:
+        node = get_node_for(request.user, pk)
+        role = require_role(request.user, node.tree.problem.campaign_id, Role.EXPERT)
+        if role == Role.EXPERT and node.author_id != request.user.pk:
+            raise Forbidden("Experts delete and restore only steps they wrote.")
+        return node
+
+
+class NodeRestore(APIView):
+    @extend_schema(request=None, responses=s.NodeSerializer)
+    def post(self, request: Request, pk: int) -> Response:
+        node = NodeDetail._deletable(request, pk)
+        return Response(node_to_dict(do_set_deleted(node, False)))
+
+
+class NodeChildren(APIView):
+    @extend_schema(request=s.StepCreateSerializer, responses={201: s.NodeSerializer})
+    def post(self, request: Request, pk: int) -> Response:
+        """Write my own next step below this node."""
+        parent = get_node_for(request.user, pk)
+        body = s.StepCreateSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        node = do_add_child_step(
+            parent, body.validated_data["text"], request.user, kind=body.validated_data["kind"]
+        )
+        return Response(node_to_dict(node), status=status.HTTP_201_CREATED)
+
+
+class NodeRevisions(APIView):
+    @extend_schema(responses=s.RevisionSerializer(many=True))
+    def get(self, request: Request, pk: int) -> Response:
+        node = get_node_for(request.user, pk)
+        revisions = NodeRevision.objects.filter(node=node).order_by("version")
+        return Response(s.RevisionSerializer(revisions, many=True).data)
+
+
+class NodeLabel(APIView):
+    @extend_schema(request=s.LabelSerializer, responses=s.NodeSerializer)
+    def put(self, request: Request, pk: int) -> Response:
+        """Set my label on this step."""
+        node = get_node_for(request.user, pk)
+        body = s.LabelSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        do_label_step(
+            node,
+            request.user,
+            data["rating"],
+            note=data.get("note"),
+            flagged=data["flagged"],
+            seconds_spent=data.get("seconds_spent"),
+        )
+        node.refresh_from_db()
+        return Response(node_to_dict(node, data["rating"]))
+
+    @extend_schema(responses=s.NodeSerializer)
+    def delete(self, request: Request, pk: int) -> Response:
+        node = get_node_for(request.user, pk)
+        do_unlabel_step(node, request.user)
+        node.refresh_from_db()
+        return Response(node_to_dict(node, None))
+
+
+class NodeLabels(APIView):
+    @extend_schema(responses=dict)
+    def get(self, request: Request, pk: int) -> Response:
+        """Every expert's label on this step, for adjudication (reviewers)."""
+        node = get_node_for(request.user, pk, Role.REVIEWER)
+        labels = StepLabel.objects.filter(node=node).select_related("expert").order_by("pk")
+        return Response(
+            [
+                {
+                    "expert": label.expert_id,
+                    "username": label.expert.username,
+                    "rating": label.rating,
+                    "note": label.note,
+                    "flagged": label.flagged,
+                    "updated_at": label.updated_at,
+                }
+                for label in labels
+            ]
+        )
+
+
+class NodeGold(APIView):
+    @extend_schema(request=s.GoldSerializer, responses=s.NodeSerializer)
+    def put(self, request: Request, pk: int) -> Response:
+        node = get_node_for(request.user, pk, Role.REVIEWER)
+        body = s.GoldSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        do_set_gold_label(node, request.user, body.validated_data["rating"],
+                          body.validated_data.get("note", ""))
+        node.refresh_from_db()
+        return Response(node_to_dict(node, my_label(node, request.user)))
+
+    @extend_schema(responses=s.NodeSerializer)
+    def delete(self, request: Request, pk: int) -> Response:
+        node = get_node_for(request.user, pk, Role.REVIEWER)
+        do_set_gold_label(node, request.user, None)
+        node.refresh_from_db()
+        return Response(node_to_dict(node, my_label(node, request.user)))

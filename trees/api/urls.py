@@ -1,0 +1,39 @@
+from __future__ import annotations
+
+from django.urls import path
+from rest_framework.authtoken.views import obtain_auth_token
+
+from trees.api import campaigns, jobs, nodes
+
+urlpatterns = [
+    path("auth/token/", obtain_auth_token, name="auth-token"),
+    path("me/", jobs.Me.as_view(), name="me"),
+    path("campaigns/", campaigns.CampaignList.as_view(), name="campaign-list"),
+    path("campaigns/<slug:slug>/", campaigns.CampaignDetail.as_view(), name="campaign-detail"),
+    path("campaigns/<slug:slug>/members/", campaigns.MemberList.as_view(), name="member-list"),
+    path(
+        "campaigns/<slug:slug>/members/<int:pk>/",
+        campaigns.MemberDetail.as_view(),
+        name="member-detail",
+    ),
+    path("campaigns/<slug:slug>/assign/", campaigns.AssignProblems.as_view(), name="assign"),
+    path("campaigns/<slug:slug>/problems/", campaigns.ProblemList.as_view(), name="problem-list"),
+    path("campaigns/<slug:slug>/imports/", campaigns.ImportCreate.as_view(), name="import"),
+    path("campaigns/<slug:slug>/jobs/", campaigns.CampaignJobs.as_view(), name="campaign-jobs"),
+    path("problems/<int:pk>/", campaigns.ProblemDetail.as_view(), name="problem-detail"),
+    path("problems/<int:pk>/tree/", nodes.TreeDetail.as_view(), name="problem-tree"),
+    path("nodes/<int:pk>/", nodes.NodeDetail.as_view(), name="node-detail"),
+    path("nodes/<int:pk>/restore/", nodes.NodeRestore.as_view(), name="node-restore"),
+    path("nodes/<int:pk>/children/", nodes.NodeChildren.as_view(), name="node-children"),
+    path("nodes/<int:pk>/revisions/", nodes.NodeRevisions.as_view(), name="node-revisions"),
+    path("nodes/<int:pk>/label/", nodes.NodeLabel.as_view(), name="node-label"),
+    path("nodes/<int:pk>/labels/", nodes.NodeLabels.as_view(), name="node-labels"),
+    path("nodes/<int:pk>/gold/", nodes.NodeGold.as_view(), name="node-gold"),
+    path("jobs/<int:pk>/", jobs.JobDetail.as_view(), name="job-detail"),
+    path("jobs/<int:pk>/cancel/", jobs.JobCancel.as_view(), name="job-cancel"),
+    path("queue/", jobs.QueueList.as_view(), name="queue"),
+    path("queue/next/", jobs.QueueNext.as_view(), name="queue-next"),
+    path(
+        "assignments/<int:pk>/finish/", jobs.AssignmentFinish.as_view(), name="assignment-finish"
+    ),
+]

@@ -1,0 +1,49 @@
+"""Websocket consumers: authenticate, check membership, relay tree events.
+No business logic and no database writes here."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+
+from trees.events import tree_group
+from trees.models import Tree
+from trees.queries import get_role
+
+
+@database_sync_to_async
+def can_view_tree(user: Any, tree_id: int) -> bool:
+    campaign_id = (
+        Tree.objects.filter(pk=tree_id).values_list("problem__campaign_id", flat=True).first()
+    )
+    return campaign_id is not None and get_role(user, campaign_id) is not None
+
+
+class TreeConsumer(AsyncJsonWebsocketConsumer):
+    """`/ws/trees/<id>/`: members of the tree's campaign receive its events."""
+
+    group: str | None = None
+
+    async def connect(self) -> None:
+        user = self.scope.get("user")
+        tree_id = int(self.scope["url_route"]["kwargs"]["tree_id"])
+        if user is None or not user.is_authenticated or not await can_view_tree(user, tree_id):
+            await self.close(code=4403)
+            return
+        self.group = tree_group(tree_id)
+        await self.channel_layer.group_add(self.group, self.channel_name)
+        await self.accept()
+        await self.send_json({"type": "hello", "tree": tree_id, "user_id": user.pk})
+
+    async def disconnect(self, code: int) -> None:
+        if self.group is not None:
+            await self.channel_layer.group_discard(self.group, self.channel_name)
+
+    async def receive_json(self, content: Any, **kwargs: Any) -> None:
+        if isinstance(content, dict) and content.get("type") == "ping":
+            await self.send_json({"type": "pong"})
+
+    async def tree_event(self, message: dict[str, Any]) -> None:
+        await self.send_json(message["event"])

@@ -1,0 +1,75 @@
+"""Typed realtime events, sent to the group `tree.<id>` only after the transaction commits."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Literal, TypedDict
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.db import transaction
+
+log = logging.getLogger(__name__)
+
+
+class NodeEvent(TypedDict):
+    type: Literal["node.created", "node.updated", "node.deleted", "node.restored"]
+    tree: int
+    node: dict[str, Any]
+
+
+class LabelEvent(TypedDict):
+    type: Literal["label.changed"]
+    tree: int
+    node_id: int
+    user_id: int
+    rating: int | None
+    counts: dict[str, int]
+
+
+class GoldEvent(TypedDict):
+    type: Literal["gold.changed"]
+    tree: int
+    node_id: int
+    rating: int | None
+
+
+class JobEvent(TypedDict):
+    type: Literal["job.progress"]
+    tree: int
+    job: dict[str, Any]
+
+
+Event = NodeEvent | LabelEvent | GoldEvent | JobEvent
+EVENT_TYPES = {
+    "node.created",
+    "node.updated",
+    "node.deleted",
+    "node.restored",
+    "label.changed",
+    "gold.changed",
+    "job.progress",
+}
+
+
+def tree_group(tree_id: int) -> str:
+    return f"tree.{tree_id}"
+
+
+def send_now(event: Event) -> None:
+    """Send one event to its tree's group. Delivery is best effort: a down layer is logged,
+    never allowed to fail the write that caused the event."""
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    try:
+        async_to_sync(layer.group_send)(
+            tree_group(event["tree"]), {"type": "tree.event", "event": dict(event)}
+        )
+    except Exception:  # the write has committed; losing a live update must not raise
+        log.exception("could not send realtime event %s", event["type"])
+
+
+def send_on_commit(event: Event) -> None:
+    """Schedule `event` for after the current transaction commits (now, if none is open)."""
+    transaction.on_commit(lambda: send_now(event))

@@ -1,0 +1,95 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+RATING_CHOICES = [(1, "+1 correct"), (0, "0 neutral"), (-1, "-1 wrong")]
+
+
+class StepLabel(models.Model):
+    """One expert's label on one step (PRM800K semantics)."""
+
+    node = models.ForeignKey("trees.Node", on_delete=models.CASCADE, related_name="labels")
+    expert = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="step_labels"
+    )
+    rating = models.SmallIntegerField(choices=RATING_CHOICES)
+    note = models.TextField(blank=True)
+    flagged = models.BooleanField(default=False)
+    seconds_spent = models.PositiveIntegerField(null=True, blank=True)
+    source = models.CharField(max_length=50, blank=True, help_text="Import source, if imported.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["node", "expert"], name="label_unique_expert"),
+            models.CheckConstraint(condition=models.Q(rating__in=[-1, 0, 1]), name="label_rating"),
+        ]
+        indexes = [models.Index(fields=["expert", "node"], name="label_expert_node")]
+
+
+class GoldLabel(models.Model):
+    """The adjudicated label of a step, set by a reviewer."""
+
+    node = models.OneToOneField("trees.Node", on_delete=models.CASCADE, related_name="gold")
+    rating = models.SmallIntegerField(choices=RATING_CHOICES)
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    note = models.TextField(blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=models.Q(rating__in=[-1, 0, 1]), name="gold_rating"),
+        ]
+
+
+class Critique(models.Model):
+    class Verdict(models.TextChoices):
+        ACCEPT = "accept"
+        REVISE = "revise"
+        REJECT = "reject"
+
+    node = models.ForeignKey("trees.Node", on_delete=models.CASCADE, related_name="critiques")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    model_profile = models.ForeignKey(
+        "trees.ModelProfile", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    text = models.TextField()
+    verdict = models.CharField(max_length=8, choices=Verdict.choices)
+    round = models.PositiveSmallIntegerField(default=1)
+    loop = models.ForeignKey(
+        "trees.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    revision = models.ForeignKey(
+        "trees.Node", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+
+class LongThought(models.Model):
+    class Style(models.TextChoices):
+        JOURNEY = "journey"
+        SHORTCUT = "shortcut"
+
+    class Status(models.TextChoices):
+        DRAFT = "draft"
+        APPROVED = "approved"
+        REJECTED = "rejected"
+
+    tree = models.ForeignKey("trees.Tree", on_delete=models.CASCADE, related_name="long_thoughts")
+    style = models.CharField(max_length=10, choices=Style.choices)
+    plan = models.JSONField(default=list)
+    rendered_text = models.TextField()
+    edited_text = models.TextField(blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    token_count = models.PositiveIntegerField(null=True, blank=True)
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)

@@ -1,0 +1,148 @@
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from trees.errors import Conflict, Invalid, NotFound
+from trees.models import Assignment, Campaign, Membership, Problem, Role
+
+User = get_user_model()
+
+CAMPAIGN_FIELDS = {"name", "guidelines", "status", "overlap", "default_model_profile"}
+
+
+@transaction.atomic
+def do_create_campaign(name: str, slug: str, created_by: Any = None, **fields: Any) -> Campaign:
+    """Create a campaign; its creator becomes its admin."""
+    unknown = set(fields) - CAMPAIGN_FIELDS
+    if unknown:
+        raise Invalid(f"Unknown campaign fields: {sorted(unknown)}")
+    if Campaign.objects.filter(slug=slug).exists():
+        raise Conflict(f"A campaign with slug {slug!r} exists already.", field="slug")
+    campaign = Campaign.objects.create(name=name, slug=slug, created_by=created_by, **fields)
+    if created_by is not None:
+        Membership.objects.create(user=created_by, campaign=campaign, role=Role.ADMIN)
+    return campaign
+
+
+@transaction.atomic
+def do_update_campaign(campaign: Campaign, **fields: Any) -> Campaign:
+    unknown = set(fields) - CAMPAIGN_FIELDS
+    if unknown:
+        raise Invalid(f"Unknown campaign fields: {sorted(unknown)}")
+    for key, value in fields.items():
+        setattr(campaign, key, value)
+    campaign.save(update_fields=[*fields])
+    return campaign
+
+
+@transaction.atomic
+def do_add_member(campaign: Campaign, user: Any, role: str) -> Membership:
+    """Add a member, or change the role of an existing one."""
+    if role not in Role.values:
+        raise Invalid(f"Unknown role {role!r}; use one of {Role.values}.", field="role")
+    membership, _ = Membership.objects.update_or_create(
+        user=user, campaign=campaign, defaults={"role": role}
+    )
+    return membership
+
+
+@transaction.atomic
+def do_remove_member(membership: Membership) -> None:
+    campaign = membership.campaign
+    if (
+        membership.role == Role.ADMIN
+        and not Membership.objects.filter(campaign=campaign, role=Role.ADMIN)
+        .exclude(pk=membership.pk)
+        .exists()
+    ):
+        raise Conflict("A campaign keeps at least one admin.")
+    Assignment.objects.filter(
+        problem__campaign=campaign, expert_id=membership.user_id, status__in=Assignment.OPEN
+    ).delete()
+    membership.delete()
+
+
+@transaction.atomic
+def do_assign_problems(campaign: Campaign, experts: Iterable[Any] | None = None) -> int:
+    """Give every problem `campaign.overlap` experts, least-loaded experts first.
+
+    Idempotent: problems that already have enough assignments are left alone; returns the
+    number of assignments created.
+    """
+    if experts is None:
+        experts = User.objects.filter(
+            memberships__campaign=campaign, memberships__role=Role.EXPERT
+        ).order_by("pk")
+    expert_ids = [user.pk for user in experts]
+    if not expert_ids:
+        raise Invalid("The campaign has no experts to assign problems to.")
+    overlap = min(campaign.overlap, len(expert_ids))
+    load = dict.fromkeys(expert_ids, 0)
+    for expert_id, count in (
+        Assignment.objects.filter(problem__campaign=campaign, expert_id__in=expert_ids)
+        .values_list("expert_id")
+        .annotate(n=Count("id"))
+    ):
+        load[expert_id] = count
+    existing: dict[int, set[int]] = {}
+    for problem_id, expert_id in Assignment.objects.filter(problem__campaign=campaign).values_list(
+        "problem_id", "expert_id"
+    ):
+        existing.setdefault(problem_id, set()).add(expert_id)
+    new: list[Assignment] = []
+    for problem_id in Problem.objects.filter(campaign=campaign).order_by("pk").values_list(
+        "pk", flat=True
+    ):
+        have = existing.get(problem_id, set())
+        need = overlap - len(have)
+        if need <= 0:
+            continue
+        candidates = sorted((e for e in expert_ids if e not in have), key=lambda e: (load[e], e))
+        for expert_id in candidates[:need]:
+            new.append(Assignment(problem_id=problem_id, expert_id=expert_id))
+            load[expert_id] += 1
+    Assignment.objects.bulk_create(new, batch_size=2000)
+    return len(new)
+
+
+def do_start_assignment(assignment: Assignment) -> Assignment:
+    if assignment.status == Assignment.Status.ASSIGNED:
+        Assignment.objects.filter(pk=assignment.pk, status=Assignment.Status.ASSIGNED).update(
+            status=Assignment.Status.IN_PROGRESS, started_at=timezone.now()
+        )
+        assignment.refresh_from_db()
+    return assignment
+
+
+def do_finish_assignment(assignment: Assignment, status: str) -> Assignment:
+    if status not in (Assignment.Status.SUBMITTED, Assignment.Status.SKIPPED):
+        raise Invalid("An assignment finishes as submitted or skipped.", field="status")
+    assignment.status = status
+    assignment.finished_at = timezone.now()
+    assignment.save(update_fields=["status", "finished_at"])
+    return assignment
+
+
+def get_user_by_username(username: str) -> Any:
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        raise NotFound(f"No user {username!r}.", field="username")
+    return user
+
+
+def campaign_progress(campaign: Campaign) -> dict[str, int]:
+    """Assignment counts by status for the campaign (one aggregate query)."""
+    counts = Assignment.objects.filter(problem__campaign=campaign).aggregate(
+        total=Count("id"),
+        submitted=Count("id", filter=Q(status=Assignment.Status.SUBMITTED)),
+        in_progress=Count("id", filter=Q(status=Assignment.Status.IN_PROGRESS)),
+        skipped=Count("id", filter=Q(status=Assignment.Status.SKIPPED)),
+    )
+    return {key: int(value or 0) for key, value in counts.items()}
+

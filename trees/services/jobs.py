@@ -1,0 +1,136 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from trees.errors import Conflict
+from trees.events import send_on_commit
+from trees.models import Job
+
+
+def job_to_dict(job: Job) -> dict[str, Any]:
+    return {
+        "id": job.pk,
+        "kind": job.kind,
+        "status": job.status,
+        "campaign": job.campaign_id,
+        "tree": job.tree_id,
+        "node": job.node_id,
+        "params": job.params,
+        "progress": {"done": job.progress_done, "total": job.progress_total},
+        "error": job.error,
+        "result": job.result,
+        "attempts": job.attempts,
+        "created_by": job.created_by_id,
+        "created_at": job.created_at.isoformat() if job.created_at else None,
+        "started_at": job.started_at.isoformat() if job.started_at else None,
+        "finished_at": job.finished_at.isoformat() if job.finished_at else None,
+    }
+
+
+def job_event(job: Job) -> None:
+    if job.tree_id is not None:
+        send_on_commit({"type": "job.progress", "tree": job.tree_id, "job": job_to_dict(job)})
+
+
+def do_create_job(
+    kind: str,
+    *,
+    campaign: Any = None,
+    tree: Any = None,
+    node: Any = None,
+    params: dict[str, Any] | None = None,
+    created_by: Any = None,
+    idempotency_key: str | None = None,
+    input_file: Any = None,
+) -> tuple[Job, bool]:
+    """Create a queued job, or return the existing one with the same idempotency key.
+
+    Returns (job, created). The caller dispatches the task only when `created` is true.
+    """
+    if idempotency_key:
+        existing = Job.objects.filter(idempotency_key=idempotency_key).first()
+        if existing is not None:
+            return existing, False
+    try:
+        with transaction.atomic():
+            job = Job(
+                kind=kind,
+                campaign=campaign,
+                tree=tree,
+                node=node,
+                params=params or {},
+                created_by=created_by,
+                idempotency_key=idempotency_key or None,
+            )
+            if input_file is not None:
+                job.input_file.save(getattr(input_file, "name", "upload"), input_file, save=False)
+            job.save()
+    except IntegrityError:
+        # Another request with the same key won the race; theirs is the job.
+        return Job.objects.get(idempotency_key=idempotency_key), False
+    job_event(job)
+    return job, True
+
+
+def do_start_job(job_id: int) -> Job | None:
+    """Mark a job running and count the attempt; None when it is finished or cancelled
+    (a re-delivered task then does nothing)."""
+    with transaction.atomic():
+        job = Job.objects.select_for_update().filter(pk=job_id).first()
+        if job is None or job.is_finished:
+            return None
+        job.status = Job.Status.RUNNING
+        job.attempts = F("attempts") + 1
+        job.started_at = job.started_at or timezone.now()
+        job.save(update_fields=["status", "attempts", "started_at"])
+        job.refresh_from_db()
+        job_event(job)
+    return job
+
+
+def do_report_progress(job: Job, done: int, total: int | None = None) -> None:
+    fields = {"progress_done": done}
+    if total is not None:
+        fields["progress_total"] = total
+    Job.objects.filter(pk=job.pk, status=Job.Status.RUNNING).update(**fields)
+    job.progress_done = done
+    if total is not None:
+        job.progress_total = total
+    job_event(job)
+
+
+def _finish(job: Job, status: str, **fields: Any) -> Job:
+    updated = Job.objects.filter(pk=job.pk).exclude(status__in=Job.FINISHED).update(
+        status=status, finished_at=timezone.now(), **fields
+    )
+    job.refresh_from_db()
+    if updated:
+        job_event(job)
+    return job
+
+
+def do_finish_job(job: Job, result: dict[str, Any] | None = None) -> Job:
+    return _finish(
+        job,
+        Job.Status.SUCCEEDED,
+        result=result or {},
+        progress_done=max(job.progress_done, job.progress_total),
+    )
+
+
+def do_fail_job(job: Job, error: str, result: dict[str, Any] | None = None) -> Job:
+    return _finish(job, Job.Status.FAILED, error=error[:10_000], result=result or {})
+
+
+def do_cancel_job(job: Job) -> Job:
+    if job.is_finished:
+        raise Conflict(f"Job {job.pk} has already {job.status}.")
+    return _finish(job, Job.Status.CANCELLED)
+
+
+def is_cancelled(job_id: int) -> bool:
+    return Job.objects.filter(pk=job_id, status=Job.Status.CANCELLED).exists()

@@ -1,0 +1,36 @@
+"""The frame every job task runs in: start the Job, run its body, record a failure."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from django.db import InterfaceError, OperationalError
+
+from trees.models import Job
+from trees.services.jobs import do_fail_job, do_start_job
+
+log = logging.getLogger(__name__)
+
+# Errors worth another attempt: the database or broker went away for a moment.
+TRANSIENT_ERRORS = (InterfaceError, OperationalError, ConnectionError, TimeoutError)
+
+
+def run_job(task: Any, job_id: int, body: Callable[[Job], Any]) -> None:
+    """Run `body(job)` for a queued job; a finished or cancelled job is left alone, so a
+    re-delivered task is harmless. Transient errors retry (bounded by the task's
+    max_retries); any other error fails the job with a readable message."""
+    job = do_start_job(job_id)
+    if job is None:
+        return
+    try:
+        body(job)
+    except TRANSIENT_ERRORS as exc:
+        if task.request.retries >= task.max_retries:
+            do_fail_job(job, f"gave up after {task.request.retries} retries: {exc}")
+            return
+        raise task.retry(exc=exc, countdown=2 ** task.request.retries) from exc
+    except Exception as exc:  # a job failure must be visible on the Job, never lost
+        log.exception("job %s failed", job_id)
+        do_fail_job(job, f"{type(exc).__name__}: {exc}")
