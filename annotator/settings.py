@@ -19,7 +19,9 @@ VAR_DIR = Path(env_str("ARBOR_VAR_DIR", str(BASE_DIR / "var")))
 DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = env_str("SECRET_KEY", "arbor-embedded-insecure-key-set-SECRET_KEY-in-production")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
-CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", ["http://127.0.0.1:8000", "http://localhost:8000"])
+CSRF_TRUSTED_ORIGINS = env_list(
+    "CSRF_TRUSTED_ORIGINS", ["http://127.0.0.1:8000", "http://localhost:8000"]
+)
 
 INSTALLED_APPS = [
     "daphne",
@@ -91,7 +93,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: Celery broker and channel layer -----------------------------------------------------
 REDIS_URL = env_str("REDIS_URL")
-JOBS_MODE = env_choice("ARBOR_JOBS_MODE", "celery" if REDIS_URL else "thread", {"celery", "thread", "inline"})
+JOBS_MODE = env_choice(
+    "ARBOR_JOBS_MODE", "celery" if REDIS_URL else "thread", {"celery", "thread", "inline"}
+)
 JOBS_THREADS = env_int("ARBOR_JOBS_THREADS", 2)
 
 CELERY_BROKER_URL = REDIS_URL or "memory://"
@@ -158,6 +162,7 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # --- Static and media ------------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns on every request without it
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 MEDIA_URL = "/media/"
 STORAGES = {

@@ -15,9 +15,11 @@ from trees.models import Campaign, Role
 
 
 @pytest.fixture(autouse=True)
-def _jobs_inline(settings: Any, tmp_path: Any) -> None:
+def _test_settings(settings: Any, tmp_path: Any) -> None:
     settings.JOBS_MODE = "inline"
     settings.MEDIA_ROOT = tmp_path / "media"
+    # Password hashing is deliberately slow; tests create many users.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

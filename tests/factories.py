@@ -26,7 +26,9 @@ def make_campaign(admin: Any, slug: str = "pilot", **members: str) -> Campaign:
     return campaign
 
 
-def make_problem(campaign: Campaign, statement: str = "What is 2 + 3?", answer: str = "5") -> Problem:
+def make_problem(
+    campaign: Campaign, statement: str = "What is 2 + 3?", answer: str = "5"
+) -> Problem:
     """One problem with a bare tree (root only), imported the way users import."""
     import json
 

@@ -41,7 +41,9 @@ class CampaignAdmin(admin.ModelAdmin):
             do_update_campaign(obj, name=form.cleaned_data["name"], **fields)
         else:
             created = do_create_campaign(
-                form.cleaned_data["name"], form.cleaned_data["slug"], created_by=request.user,
+                form.cleaned_data["name"],
+                form.cleaned_data["slug"],
+                created_by=request.user,
                 **fields,
             )
             obj.pk = created.pk
@@ -93,8 +95,16 @@ def cancel_jobs(modeladmin: Any, request: Any, queryset: Any) -> None:
 
 @admin.register(Job)
 class JobAdmin(admin.ModelAdmin):
-    list_display = ["id", "kind", "status", "campaign", "progress_done", "progress_total",
-                    "attempts", "created_at"]
+    list_display = [
+        "id",
+        "kind",
+        "status",
+        "campaign",
+        "progress_done",
+        "progress_total",
+        "attempts",
+        "created_at",
+    ]
     list_filter = ["kind", "status"]
     actions = [cancel_jobs]
     list_select_related = ["campaign"]

@@ -141,11 +141,7 @@ def get_campaign_for(user: User, slug: str, minimum: str = Role.EXPERT) -> Campa
 
 
 def get_node_for(user: User, node_id: int, minimum: str = Role.EXPERT) -> Node:
-    node = (
-        Node.objects.select_related("tree__problem")
-        .filter(pk=node_id)
-        .first()
-    )
+    node = Node.objects.select_related("tree__problem").filter(pk=node_id).first()
     if node is None:
         raise NotFound(f"No node {node_id}.")
     require_role(user, node.tree.problem.campaign_id, minimum)

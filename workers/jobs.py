@@ -30,7 +30,7 @@ def run_job(task: Any, job_id: int, body: Callable[[Job], Any]) -> None:
         if task.request.retries >= task.max_retries:
             do_fail_job(job, f"gave up after {task.request.retries} retries: {exc}")
             return
-        raise task.retry(exc=exc, countdown=2 ** task.request.retries) from exc
+        raise task.retry(exc=exc, countdown=2**task.request.retries) from exc
     except Exception as exc:  # a job failure must be visible on the Job, never lost
         log.exception("job %s failed", job_id)
         do_fail_job(job, f"{type(exc).__name__}: {exc}")

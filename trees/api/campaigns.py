@@ -101,7 +101,9 @@ class MemberDetail(APIView):
         membership = self._membership(request, slug, pk)
         body = s.RoleSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        membership = do_add_member(membership.campaign, membership.user, body.validated_data["role"])
+        membership = do_add_member(
+            membership.campaign, membership.user, body.validated_data["role"]
+        )
         return Response(s.MemberSerializer(membership).data)
 
     def delete(self, request: Request, slug: str, pk: int) -> Response:
@@ -182,4 +184,3 @@ class CampaignJobs(generics.ListAPIView):
     def get_queryset(self):  # type: ignore[no-untyped-def]
         campaign = get_campaign_for(self.request.user, self.kwargs["slug"])
         return Job.objects.filter(campaign=campaign).order_by("-created_at", "-pk")
-

@@ -10,9 +10,9 @@ from rest_framework.views import APIView
 
 from trees.api import serializers as s
 from trees.errors import Forbidden, NotFound
-from trees.models import Assignment, Job, Role
-from trees.queries import get_role, jobs_for
+from trees.models import Assignment, Role
 from trees.models.campaigns import ROLE_RANK
+from trees.queries import get_role, jobs_for
 from trees.services.campaigns import do_finish_assignment, do_start_assignment
 from trees.services.jobs import do_cancel_job
 

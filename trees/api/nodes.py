@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 from trees.api import serializers as s
 from trees.errors import Forbidden, NotFound
 from trees.models import Node, NodeRevision, Role, StepLabel, Tree
+from trees.models.campaigns import ROLE_RANK
 from trees.queries import get_node_for, get_tree_payload, node_to_dict, require_role
 from trees.services.labels import do_label_step, do_set_gold_label, do_unlabel_step
 from trees.services.nodes import do_add_child_step, do_edit_step, do_set_deleted
@@ -54,8 +55,9 @@ class NodeDetail(APIView):
         node = get_node_for(request.user, pk)
         body = s.StepEditSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        node = do_edit_step(node, body.validated_data["text"], body.validated_data["version"],
-                            editor=request.user)
+        node = do_edit_step(
+            node, body.validated_data["text"], body.validated_data["version"], editor=request.user
+        )
         return Response(node_to_dict(node, my_label(node, request.user)))
 
     @extend_schema(responses=s.NodeSerializer)
@@ -68,8 +70,8 @@ class NodeDetail(APIView):
     def _deletable(request: Request, pk: int) -> Node:
         node = get_node_for(request.user, pk)
         role = require_role(request.user, node.tree.problem.campaign_id, Role.EXPERT)
-        if role == Role.EXPERT and node.author_id != request.user.pk:
-            raise Forbidden("Experts delete and restore only steps they wrote.")
+        if ROLE_RANK[Role(role)] < ROLE_RANK[Role.LEAD] and node.author_id != request.user.pk:
+            raise Forbidden("Only a step's author or a lead deletes and restores it.")
         return node
 
 
@@ -155,8 +157,9 @@ class NodeGold(APIView):
         node = get_node_for(request.user, pk, Role.REVIEWER)
         body = s.GoldSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        do_set_gold_label(node, request.user, body.validated_data["rating"],
-                          body.validated_data.get("note", ""))
+        do_set_gold_label(
+            node, request.user, body.validated_data["rating"], body.validated_data.get("note", "")
+        )
         node.refresh_from_db()
         return Response(node_to_dict(node, my_label(node, request.user)))
 

@@ -33,7 +33,5 @@ urlpatterns = [
     path("jobs/<int:pk>/cancel/", jobs.JobCancel.as_view(), name="job-cancel"),
     path("queue/", jobs.QueueList.as_view(), name="queue"),
     path("queue/next/", jobs.QueueNext.as_view(), name="queue-next"),
-    path(
-        "assignments/<int:pk>/finish/", jobs.AssignmentFinish.as_view(), name="assignment-finish"
-    ),
+    path("assignments/<int:pk>/finish/", jobs.AssignmentFinish.as_view(), name="assignment-finish"),
 ]

@@ -127,3 +127,6 @@ class Assignment(models.Model):
             models.UniqueConstraint(fields=["problem", "expert"], name="assignment_unique_expert")
         ]
         indexes = [models.Index(fields=["expert", "status", "id"], name="assignment_queue")]
+
+    def __str__(self) -> str:
+        return f"{self.problem_id} -> {self.expert_id} ({self.status})"

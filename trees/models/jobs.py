@@ -58,6 +58,9 @@ class Job(models.Model):
     class Meta:
         indexes = [models.Index(fields=["campaign", "-created_at"], name="job_campaign_recent")]
 
+    def __str__(self) -> str:
+        return f"job {self.pk} {self.kind} ({self.status})"
+
     @property
     def is_finished(self) -> bool:
         return self.status in self.FINISHED
@@ -84,3 +87,6 @@ class Export(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"export {self.pk} {self.format} ({self.status})"

@@ -28,6 +28,9 @@ class StepLabel(models.Model):
         ]
         indexes = [models.Index(fields=["expert", "node"], name="label_expert_node")]
 
+    def __str__(self) -> str:
+        return f"{self.expert_id} rates {self.node_id} {self.rating:+d}"
+
 
 class GoldLabel(models.Model):
     """The adjudicated label of a step, set by a reviewer."""
@@ -44,6 +47,9 @@ class GoldLabel(models.Model):
         constraints = [
             models.CheckConstraint(condition=models.Q(rating__in=[-1, 0, 1]), name="gold_rating"),
         ]
+
+    def __str__(self) -> str:
+        return f"gold {self.rating:+d} on {self.node_id}"
 
 
 class Critique(models.Model):
@@ -70,6 +76,9 @@ class Critique(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
+    def __str__(self) -> str:
+        return f"critique round {self.round} of {self.node_id}: {self.verdict}"
+
 
 class LongThought(models.Model):
     class Style(models.TextChoices):
@@ -93,3 +102,6 @@ class LongThought(models.Model):
     )
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.style} long thought of tree {self.tree_id} ({self.status})"

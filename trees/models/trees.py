@@ -100,12 +100,12 @@ class Node(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"node {self.pk} ({self.kind}): {self.text[:40]}"
+
     @property
     def label_total(self) -> int:
         return self.labels_pos + self.labels_zero + self.labels_neg
-
-    def __str__(self) -> str:
-        return f"node {self.pk} ({self.kind}): {self.text[:40]}"
 
 
 class NodeRevision(models.Model):
@@ -124,3 +124,6 @@ class NodeRevision(models.Model):
             models.UniqueConstraint(fields=["node", "version"], name="revision_unique_version")
         ]
         ordering = ["node", "version"]
+
+    def __str__(self) -> str:
+        return f"node {self.node_id} v{self.version}"

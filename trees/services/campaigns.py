@@ -96,8 +96,8 @@ def do_assign_problems(campaign: Campaign, experts: Iterable[Any] | None = None)
     ):
         existing.setdefault(problem_id, set()).add(expert_id)
     new: list[Assignment] = []
-    for problem_id in Problem.objects.filter(campaign=campaign).order_by("pk").values_list(
-        "pk", flat=True
+    for problem_id in (
+        Problem.objects.filter(campaign=campaign).order_by("pk").values_list("pk", flat=True)
     ):
         have = existing.get(problem_id, set())
         need = overlap - len(have)
@@ -145,4 +145,3 @@ def campaign_progress(campaign: Campaign) -> dict[str, int]:
         skipped=Count("id", filter=Q(status=Assignment.Status.SKIPPED)),
     )
     return {key: int(value or 0) for key, value in counts.items()}
-

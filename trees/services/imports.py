@@ -238,9 +238,7 @@ def _write_steps(
         )
         for (position, node), row in zip(batch, created, strict=True):
             ids[(position, node.index)] = row.pk
-    labellers = _labeller_users(
-        {label.labeler for _, labels in merged for label in labels}
-    )
+    labellers = _labeller_users({label.labeler for _, labels in merged for label in labels})
     labels = [
         StepLabel(
             node_id=ids[(position, label.node)],

@@ -104,8 +104,10 @@ def do_report_progress(job: Job, done: int, total: int | None = None) -> None:
 
 
 def _finish(job: Job, status: str, **fields: Any) -> Job:
-    updated = Job.objects.filter(pk=job.pk).exclude(status__in=Job.FINISHED).update(
-        status=status, finished_at=timezone.now(), **fields
+    updated = (
+        Job.objects.filter(pk=job.pk)
+        .exclude(status__in=Job.FINISHED)
+        .update(status=status, finished_at=timezone.now(), **fields)
     )
     job.refresh_from_db()
     if updated:

@@ -91,9 +91,7 @@ def do_edit_step(node: Node, text: str, version: int, editor: Any = None) -> Nod
     NodeRevision.objects.create(
         node=current, version=current.version, text=text, editor=editor, created_at=now
     )
-    send_on_commit(
-        {"type": "node.updated", "tree": current.tree_id, "node": node_to_dict(current)}
-    )
+    send_on_commit({"type": "node.updated", "tree": current.tree_id, "node": node_to_dict(current)})
     return current
 
 
