@@ -28,17 +28,15 @@ def test_a_label_made_through_the_api_reaches_a_connected_client_over_redis(
     require_services()
     assert type(get_channel_layer()).__name__ == "RedisChannelLayer"
     step = do_add_child_step(root_of(make_problem(campaign)), "2 + 3 = 5", bob)
+    headers = session_headers(carol)
+    put_label = sync_to_async(client_for(bob).put)
 
     async def scenario() -> dict:
-        socket = WebsocketCommunicator(
-            application, f"/ws/trees/{step.tree_id}/", headers=session_headers(carol)
-        )
+        socket = WebsocketCommunicator(application, f"/ws/trees/{step.tree_id}/", headers=headers)
         connected, _ = await socket.connect()
         assert connected
         assert (await socket.receive_json_from(timeout=5))["type"] == "hello"
-        response = await sync_to_async(client_for(bob).put)(
-            f"/api/v1/nodes/{step.pk}/label/", {"rating": -1}, format="json"
-        )
+        response = await put_label(f"/api/v1/nodes/{step.pk}/label/", {"rating": -1}, format="json")
         assert response.status_code == 200
         event = await socket.receive_json_from(timeout=5)
         await socket.disconnect()
@@ -52,11 +50,10 @@ def test_a_label_made_through_the_api_reaches_a_connected_client_over_redis(
 
 def test_an_outsider_cannot_open_a_trees_socket(transactional_db, campaign, mallory):
     tree_id = make_problem(campaign).tree.pk
+    headers = session_headers(mallory)
 
     async def scenario() -> bool:
-        socket = WebsocketCommunicator(
-            application, f"/ws/trees/{tree_id}/", headers=session_headers(mallory)
-        )
+        socket = WebsocketCommunicator(application, f"/ws/trees/{tree_id}/", headers=headers)
         connected, _ = await socket.connect()
         await socket.disconnect()
         return connected
