@@ -82,3 +82,13 @@ def test_adding_and_labelling_steps_through_the_api(campaign, bob, client_for):
     assert labelled.json()["my_label"] == 1
     cleared = client.delete(f"/api/v1/nodes/{node_id}/label/")
     assert cleared.json()["label_counts"] == {"1": 0, "0": 0, "-1": 0}
+
+
+def test_step_parts_come_back_as_json_in_the_tree(campaign, bob, client_for):
+    root = root_of(make_problem(campaign))
+    parts = {"title": "Count groups", "reflection": "12 / 3, not 12 / 2"}
+    step = do_add_child_step(root, "12 / 3 = 4", bob, parts=parts)
+    payload = client_for(bob).get(f"/api/v1/problems/{root.tree.problem_id}/tree/").json()
+    by_id = {node["id"]: node for node in payload["nodes"]}
+    assert by_id[step.pk]["parts"] == parts
+    assert by_id[root.pk]["parts"] == {}
