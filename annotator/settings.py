@@ -148,6 +148,11 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "CampaignStatusEnum": "trees.models.campaigns.Campaign.Status",
+        "AssignmentStatusEnum": "trees.models.campaigns.Assignment.Status",
+        "JobStatusEnum": "trees.models.jobs.Job.Status",
+    },
 }
 
 # --- Limits (documented in the README; enforced at the API and import edges) -----------------

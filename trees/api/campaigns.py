@@ -106,6 +106,7 @@ class MemberDetail(APIView):
         )
         return Response(s.MemberSerializer(membership).data)
 
+    @extend_schema(responses={204: None})
     def delete(self, request: Request, slug: str, pk: int) -> Response:
         do_remove_member(self._membership(request, slug, pk))
         return Response(status=status.HTTP_204_NO_CONTENT)
