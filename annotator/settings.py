@@ -152,6 +152,7 @@ SPECTACULAR_SETTINGS = {
         "CampaignStatusEnum": "trees.models.campaigns.Campaign.Status",
         "AssignmentStatusEnum": "trees.models.campaigns.Assignment.Status",
         "JobStatusEnum": "trees.models.jobs.Job.Status",
+        "RatingEnum": "trees.models.labels.RATING_CHOICES",
     },
 }
 

@@ -10,7 +10,16 @@ from django.db.models import QuerySet, TextField
 from django.db.models.functions import Cast
 
 from trees.errors import Forbidden, NotFound
-from trees.models import Campaign, Job, Membership, Node, Problem, StepLabel, Tree
+from trees.models import (
+    Campaign,
+    Job,
+    Membership,
+    Node,
+    Problem,
+    StepLabel,
+    SuggestedLabel,
+    Tree,
+)
 from trees.models.campaigns import ROLE_RANK, Role
 
 # Columns of a node as the API and realtime events show it, in one place.
@@ -186,6 +195,12 @@ def get_tree_payload(tree: Tree, user: User, include_deleted: bool = False) -> d
             "node_id", "rating"
         )
     )
+    suggestions = {
+        node_id: {"id": pk, "rating": rating}
+        for pk, node_id, rating in SuggestedLabel.objects.filter(
+            node__tree_id=tree.pk, status=SuggestedLabel.Status.PENDING
+        ).values_list("pk", "node_id", "rating")
+    }
     problem = tree.problem
     root_id = next((row["id"] for row in rows if row["parent_id"] is None), None)
     return {
@@ -203,4 +218,14 @@ def get_tree_payload(tree: Tree, user: User, include_deleted: bool = False) -> d
         "labelled_count": tree.labelled_count,
         "correct_leaves": tree.correct_leaves,
         "nodes": [node_dict(row, mine.get(row["id"])) for row in rows],
+        "suggestions": suggestions,
     }
+
+
+def get_path(node: Node) -> list[Node]:
+    """The nodes from the root down to `node`, one query per level (paths are short)."""
+    path = [node]
+    while path[-1].parent_id is not None:
+        path.append(Node.objects.get(pk=path[-1].parent_id))
+    path.reverse()
+    return path

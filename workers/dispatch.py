@@ -41,14 +41,17 @@ def _run_in_thread(task: Any, args: tuple[Any, ...], task_id: str) -> None:
         connections.close_all()
 
 
-def dispatch(task: Any, *args: Any) -> str:
-    """Queue `task(*args)` after the current transaction commits; returns the task id."""
+def dispatch(task: Any, *args: Any, queue: str | None = None) -> str:
+    """Queue `task(*args)` after the current transaction commits; returns the task id.
+
+    `queue` overrides the task's route (a ModelProfile names the queue its workers listen on).
+    """
     task_id = str(uuid.uuid4())
     mode = settings.JOBS_MODE
 
     def send() -> None:
         if mode == "celery":
-            task.apply_async(args=args, task_id=task_id)
+            task.apply_async(args=args, task_id=task_id, queue=queue)
         elif mode == "inline":
             task.apply(args=args, task_id=task_id)
         else:

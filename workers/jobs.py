@@ -10,6 +10,7 @@ from django.db import InterfaceError, OperationalError
 
 from trees.models import Job
 from trees.services.jobs import do_fail_job, do_start_job
+from workers.backends.base import BackendError
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +32,8 @@ def run_job(task: Any, job_id: int, body: Callable[[Job], Any]) -> None:
             do_fail_job(job, f"gave up after {task.request.retries} retries: {exc}")
             return
         raise task.retry(exc=exc, countdown=2**task.request.retries) from exc
+    except BackendError as exc:
+        do_fail_job(job, str(exc))
     except Exception as exc:  # a job failure must be visible on the Job, never lost
         log.exception("job %s failed", job_id)
         do_fail_job(job, f"{type(exc).__name__}: {exc}")

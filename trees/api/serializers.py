@@ -6,7 +6,18 @@ from django.conf import settings
 from rest_framework import serializers
 
 from trees.core.imports import FORMATS
-from trees.models import Assignment, Campaign, Job, Membership, NodeRevision, Problem, Role
+from trees.models import (
+    Assignment,
+    Campaign,
+    Job,
+    Membership,
+    ModelProfile,
+    NodeRevision,
+    Problem,
+    Role,
+    SuggestedLabel,
+)
+from trees.models.labels import RATING_CHOICES
 
 
 class CampaignSerializer(serializers.ModelSerializer):
@@ -144,7 +155,7 @@ class StepEditSerializer(serializers.Serializer):
 
 
 class LabelSerializer(serializers.Serializer):
-    rating = serializers.ChoiceField(choices=[1, 0, -1])
+    rating = serializers.ChoiceField(choices=RATING_CHOICES)
     note = serializers.CharField(
         required=False, allow_blank=True, max_length=settings.ARBOR_MAX_NOTE_CHARS
     )
@@ -153,7 +164,7 @@ class LabelSerializer(serializers.Serializer):
 
 
 class GoldSerializer(serializers.Serializer):
-    rating = serializers.ChoiceField(choices=[1, 0, -1])
+    rating = serializers.ChoiceField(choices=RATING_CHOICES)
     note = serializers.CharField(
         required=False, allow_blank=True, max_length=settings.ARBOR_MAX_NOTE_CHARS
     )
@@ -210,3 +221,86 @@ class TreeSerializer(serializers.Serializer):
     labelled_count = serializers.IntegerField()
     correct_leaves = serializers.IntegerField()
     nodes = NodeSerializer(many=True)
+
+
+class ExpandSerializer(serializers.Serializer):
+    k = serializers.IntegerField(min_value=1, max_value=32, default=4)
+    temperature = serializers.FloatField(min_value=0.0, max_value=2.0, required=False)
+    seed = serializers.IntegerField(min_value=0, max_value=2**31 - 1, required=False)
+    idempotency_key = serializers.CharField(max_length=200, required=False)
+
+
+class RolloutSerializer(serializers.Serializer):
+    n = serializers.IntegerField(min_value=1, max_value=64, default=8)
+    keep_branches = serializers.BooleanField(default=False)
+    temperature = serializers.FloatField(min_value=0.0, max_value=2.0, required=False)
+    seed = serializers.IntegerField(min_value=0, max_value=2**31 - 1, required=False)
+    idempotency_key = serializers.CharField(max_length=200, required=False)
+
+
+class FirstErrorSerializer(serializers.Serializer):
+    rollouts_per_step = serializers.IntegerField(min_value=1, max_value=32, default=8)
+    temperature = serializers.FloatField(min_value=0.0, max_value=2.0, required=False)
+    seed = serializers.IntegerField(min_value=0, max_value=2**31 - 1, required=False)
+    idempotency_key = serializers.CharField(max_length=200, required=False)
+
+
+class SuggestionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = SuggestedLabel
+        fields = [
+            "id",
+            "node",
+            "rating",
+            "reason",
+            "evidence",
+            "job",
+            "status",
+            "reviewed_by",
+            "created_at",
+        ]
+
+
+class SuggestionReviewSerializer(serializers.Serializer):
+    accept = serializers.BooleanField()
+
+
+class ModelProfileSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ModelProfile
+        fields = [
+            "id",
+            "name",
+            "backend",
+            "model_name",
+            "base_url",
+            "api_key_env",
+            "chat",
+            "prompt_templates",
+            "delimiter",
+            "mini_step_tokens",
+            "sampling_defaults",
+            "queue",
+            "created_at",
+        ]
+        read_only_fields = ["id", "created_at"]
+
+    def validate_prompt_templates(self, value):  # type: ignore[no-untyped-def]
+        from trees.core.generation import build_prompt
+
+        if not isinstance(value, dict):
+            raise serializers.ValidationError("An object of action -> template.")
+        for action, template in value.items():
+            if action not in {"expand", "rollout", "critique", "revise"}:
+                raise serializers.ValidationError(f"Unknown action {action!r}.")
+            try:
+                build_prompt(str(template), "q", ["s"], "line", "a")
+            except ValueError as exc:
+                raise serializers.ValidationError(str(exc)) from exc
+        return value
+
+    def validate_sampling_defaults(self, value):  # type: ignore[no-untyped-def]
+        allowed = {"temperature", "top_p", "step_max_tokens", "rollout_max_tokens"}
+        if not isinstance(value, dict) or set(value) - allowed:
+            raise serializers.ValidationError(f"Keys allowed: {sorted(allowed)}.")
+        return value

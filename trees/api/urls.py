@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.urls import path
 from rest_framework.authtoken.views import obtain_auth_token
 
-from trees.api import campaigns, jobs, nodes
+from trees.api import campaigns, generation, jobs, nodes
 
 urlpatterns = [
     path("auth/token/", obtain_auth_token, name="auth-token"),
@@ -29,6 +29,22 @@ urlpatterns = [
     path("nodes/<int:pk>/label/", nodes.NodeLabel.as_view(), name="node-label"),
     path("nodes/<int:pk>/labels/", nodes.NodeLabels.as_view(), name="node-labels"),
     path("nodes/<int:pk>/gold/", nodes.NodeGold.as_view(), name="node-gold"),
+    path("nodes/<int:pk>/expand/", generation.NodeExpand.as_view(), name="node-expand"),
+    path("nodes/<int:pk>/rollouts/", generation.NodeRollouts.as_view(), name="node-rollouts"),
+    path(
+        "nodes/<int:pk>/first-error/", generation.NodeFirstError.as_view(), name="node-first-error"
+    ),
+    path(
+        "suggestions/<int:pk>/review/",
+        generation.SuggestionReview.as_view(),
+        name="suggestion-review",
+    ),
+    path("model-profiles/", generation.ModelProfileList.as_view(), name="model-profile-list"),
+    path(
+        "model-profiles/<int:pk>/",
+        generation.ModelProfileDetail.as_view(),
+        name="model-profile-detail",
+    ),
     path("jobs/<int:pk>/", jobs.JobDetail.as_view(), name="job-detail"),
     path("jobs/<int:pk>/cancel/", jobs.JobCancel.as_view(), name="job-cancel"),
     path("queue/", jobs.QueueList.as_view(), name="queue"),

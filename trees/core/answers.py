@@ -112,12 +112,13 @@ def _clean_answer(value: str) -> str:
     return value
 
 
-def extract_answer(text: str) -> str | None:
-    """Extract the final answer from a solution, or None if it commits to none.
+def explicit_answer(text: str) -> str | None:
+    """The final answer the text states outright, or None.
 
     In order of priority: the last `\\boxed{...}`; GSM8K's `#### x`; the last line starting with
-    `A:` / `Answer:` / `Final answer:` (case-insensitive); the last "the answer is x"; and
-    otherwise the last number in the text (`1,000`, `-3`, `2.5` and `3/4` are numbers).
+    `A:` / `Answer:` / `Final answer:` (case-insensitive); the last "the answer is x". Unlike
+    `extract_answer` there is no last-number fallback, so a step that merely computes something
+    is not mistaken for a final answer.
     """
     boxed = last_boxed(text)
     if boxed:
@@ -131,6 +132,18 @@ def extract_answer(text: str) -> str | None:
         value = _clean_answer(_SENTENCE_END_RE.split(match.group(1).strip(), maxsplit=1)[0])
         if value:
             return value
+    return None
+
+
+def extract_answer(text: str) -> str | None:
+    """Extract the final answer from a solution, or None if it commits to none.
+
+    The stated answer (`explicit_answer`) and otherwise the last number in the text (`1,000`,
+    `-3`, `2.5` and `3/4` are numbers).
+    """
+    stated = explicit_answer(text)
+    if stated:
+        return stated
     numbers = _NUMBER_IN_TEXT_RE.findall(text)
     if numbers:
         return numbers[-1].replace("\u2212", "-")

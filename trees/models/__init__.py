@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from trees.models.campaigns import Assignment, Campaign, Membership, Problem, Role
 from trees.models.jobs import Export, Job
-from trees.models.labels import Critique, GoldLabel, LongThought, StepLabel
+from trees.models.labels import Critique, GoldLabel, LongThought, StepLabel, SuggestedLabel
 from trees.models.profiles import ModelProfile
 from trees.models.trees import Node, NodeRevision, Tree
 
@@ -24,5 +24,6 @@ __all__ = [
     "Problem",
     "Role",
     "StepLabel",
+    "SuggestedLabel",
     "Tree",
 ]

@@ -105,3 +105,32 @@ class LongThought(models.Model):
 
     def __str__(self) -> str:
         return f"{self.style} long thought of tree {self.tree_id} ({self.status})"
+
+
+class SuggestedLabel(models.Model):
+    """A label proposed by a model (e.g. the first error found by rollouts). Kept apart from
+    expert labels: it never overwrites one, and becomes one only when an expert confirms it."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending"
+        CONFIRMED = "confirmed"
+        REJECTED = "rejected"
+
+    node = models.ForeignKey("trees.Node", on_delete=models.CASCADE, related_name="suggestions")
+    rating = models.SmallIntegerField(choices=RATING_CHOICES)
+    reason = models.TextField(blank=True)
+    evidence = models.JSONField(default=dict, blank=True)
+    job = models.ForeignKey("trees.Job", null=True, on_delete=models.SET_NULL, related_name="+")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["node", "job"], name="suggestion_unique_per_job")
+        ]
+
+    def __str__(self) -> str:
+        return f"suggested {self.rating:+d} on {self.node_id} ({self.status})"

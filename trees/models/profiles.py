@@ -26,7 +26,12 @@ class ModelProfile(models.Model):
     backend = models.CharField(max_length=16, choices=Backend.choices, default=Backend.DEMO)
     model_name = models.CharField(max_length=300, blank=True)
     base_url = models.URLField(blank=True)
-    api_key_env = models.CharField(max_length=100, blank=True)
+    api_key_env = models.CharField(
+        max_length=100, blank=True, help_text="Environment variable that holds the API key."
+    )
+    chat = models.BooleanField(
+        default=False, help_text="OpenAI-compatible: use the chat endpoint, not completions."
+    )
     prompt_templates = models.JSONField(default=dict, blank=True)
     delimiter = models.CharField(max_length=16, choices=Delimiter.choices, default=Delimiter.LINE)
     mini_step_tokens = models.PositiveSmallIntegerField(default=32)

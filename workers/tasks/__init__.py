@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from workers.tasks.generation import expand_node, find_first_error, rollout_node
 from workers.tasks.imports import import_problems
 
-__all__ = ["import_problems"]
+__all__ = ["expand_node", "find_first_error", "import_problems", "rollout_node"]

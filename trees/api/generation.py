@@ -1,0 +1,123 @@
+"""Model actions on nodes (expand, rollouts, first error), suggestions and model profiles.
+No business logic here."""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, status
+from rest_framework.permissions import BasePermission
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from trees.api import serializers as s
+from trees.errors import Invalid, NotFound
+from trees.models import ModelProfile, Node, Role, SuggestedLabel
+from trees.queries import get_node_for, require_role
+from trees.services.generation import do_review_suggestion, get_model_profile
+from trees.services.jobs import do_create_job
+from workers.dispatch import dispatch
+from workers.tasks import expand_node, find_first_error, rollout_node
+
+
+def start_model_job(request: Request, node: Node, kind: str, task: Any, params: dict) -> Response:
+    """Create the job (or return the one with the same idempotency key) and queue it."""
+    if node.is_deleted:
+        raise Invalid("This step is deleted; restore it first.")
+    key = params.pop("idempotency_key", None)
+    # A fixed seed makes a retried job regenerate the same samples, never new extra ones.
+    params.setdefault("seed", random.randrange(2**31))
+    campaign = node.tree.problem.campaign
+    profile = get_model_profile(campaign)
+    job, created = do_create_job(
+        kind,
+        campaign=campaign,
+        tree=node.tree,
+        node=node,
+        params={**params, "profile": profile.pk},
+        created_by=request.user,
+        idempotency_key=key,
+    )
+    if created:
+        dispatch(task, job.pk, queue=profile.queue or None)
+    return Response(s.JobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
+
+
+class NodeExpand(APIView):
+    @extend_schema(request=s.ExpandSerializer, responses={202: s.JobSerializer})
+    def post(self, request: Request, pk: int) -> Response:
+        """Ask the model for k candidate next steps (one batched call)."""
+        node = get_node_for(request.user, pk)
+        if node.is_terminal:
+            raise Invalid("This step is a final answer; nothing comes after it.")
+        body = s.ExpandSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        return start_model_job(request, node, "expand", expand_node, dict(body.validated_data))
+
+
+class NodeRollouts(APIView):
+    @extend_schema(request=s.RolloutSerializer, responses={202: s.JobSerializer})
+    def post(self, request: Request, pk: int) -> Response:
+        """N completions to a final answer, verified: the node's Monte-Carlo values."""
+        node = get_node_for(request.user, pk)
+        body = s.RolloutSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        return start_model_job(request, node, "rollout", rollout_node, dict(body.validated_data))
+
+
+class NodeFirstError(APIView):
+    @extend_schema(request=s.FirstErrorSerializer, responses={202: s.JobSerializer})
+    def post(self, request: Request, pk: int) -> Response:
+        """Binary search for the first error on the path to this step; suggests a -1 label."""
+        node = get_node_for(request.user, pk)
+        if node.kind == Node.Kind.ROOT:
+            raise Invalid("Pick the last step of a path; the root has no steps above it.")
+        body = s.FirstErrorSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        return start_model_job(
+            request,
+            node,
+            "rollout",
+            find_first_error,
+            {**body.validated_data, "search": "first_error"},
+        )
+
+
+class SuggestionReview(APIView):
+    @extend_schema(request=s.SuggestionReviewSerializer, responses=s.SuggestionSerializer)
+    def post(self, request: Request, pk: int) -> Response:
+        """Confirm (it becomes my label) or reject a model's suggested label."""
+        suggestion = (
+            SuggestedLabel.objects.select_related("node__tree__problem").filter(pk=pk).first()
+        )
+        if suggestion is None:
+            raise NotFound(f"No suggestion {pk}.")
+        require_role(request.user, suggestion.node.tree.problem.campaign_id, Role.EXPERT)
+        body = s.SuggestionReviewSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        reviewed = do_review_suggestion(suggestion, request.user, body.validated_data["accept"])
+        return Response(s.SuggestionSerializer(reviewed).data)
+
+
+class IsStaffOrReadOnly(BasePermission):
+    def has_permission(self, request: Request, view: Any) -> bool:
+        if request.method in ("GET", "HEAD", "OPTIONS"):
+            return bool(request.user and request.user.is_authenticated)
+        return bool(request.user and request.user.is_staff)
+
+
+class ModelProfileList(generics.ListCreateAPIView):
+    """Model profiles: every signed-in user reads them; staff create and change them."""
+
+    serializer_class = s.ModelProfileSerializer
+    permission_classes = [IsStaffOrReadOnly]
+    queryset = ModelProfile.objects.order_by("pk")
+
+
+class ModelProfileDetail(generics.RetrieveUpdateDestroyAPIView):
+    serializer_class = s.ModelProfileSerializer
+    permission_classes = [IsStaffOrReadOnly]
+    queryset = ModelProfile.objects.all()

@@ -1,0 +1,25 @@
+"""Model tasks (gpu queue). No business logic here: workers.generation does the work."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from workers.generation import run_expand, run_first_error, run_rollouts
+from workers.jobs import run_job
+
+TASK_OPTIONS = {"bind": True, "acks_late": True, "reject_on_worker_lost": True, "max_retries": 3}
+
+
+@shared_task(name="arbor.gpu.expand_node", **TASK_OPTIONS)
+def expand_node(self, job_id: int) -> None:
+    run_job(self, job_id, run_expand)
+
+
+@shared_task(name="arbor.gpu.rollout_node", **TASK_OPTIONS)
+def rollout_node(self, job_id: int) -> None:
+    run_job(self, job_id, run_rollouts)
+
+
+@shared_task(name="arbor.gpu.find_first_error", **TASK_OPTIONS)
+def find_first_error(self, job_id: int) -> None:
+    run_job(self, job_id, run_first_error)
