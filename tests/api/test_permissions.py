@@ -11,6 +11,7 @@ import pytest
 from tests.factories import make_problem, make_user, root_of
 from trees.models import Assignment, Job, Membership
 from trees.services.campaigns import do_assign_problems
+from trees.services.generation import do_suggest_first_error
 from trees.services.jobs import do_create_job
 from trees.services.labels import do_label_step, do_set_gold_label
 from trees.services.nodes import do_add_child_step
@@ -27,6 +28,7 @@ class World:
     job: Any
     bob_membership: Any
     bob_assignment: Any
+    suggestion: Any
 
 
 @pytest.fixture
@@ -39,6 +41,8 @@ def world(campaign, bob, carol) -> World:
     job, _ = do_create_job("import", campaign=campaign, created_by=bob, params={})
     make_user("newbie")
     do_assign_problems(campaign)
+    search, _ = do_create_job("rollout", campaign=campaign, created_by=bob, params={})
+    suggestion = do_suggest_first_error(search, step, {})
     return World(
         campaign=campaign,
         problem=problem,
@@ -47,6 +51,7 @@ def world(campaign, bob, carol) -> World:
         job=job,
         bob_membership=Membership.objects.get(campaign=campaign, user=bob),
         bob_assignment=Assignment.objects.get(expert=bob),
+        suggestion=suggestion,
     )
 
 
@@ -223,6 +228,42 @@ CASES: list[tuple[str, str, Any, Any, list[Any]]] = [
         lambda w: f"/api/v1/nodes/{w.step.pk}/gold/",
         None,
         [OK, OK, OK, NO, HIDDEN],
+    ),
+    (
+        "expand",
+        "post",
+        lambda w: f"/api/v1/nodes/{w.step.pk}/expand/",
+        lambda w: {"k": 2},
+        [OK, OK, OK, OK, HIDDEN],
+    ),
+    (
+        "rollouts",
+        "post",
+        lambda w: f"/api/v1/nodes/{w.step.pk}/rollouts/",
+        lambda w: {"n": 2},
+        [OK, OK, OK, OK, HIDDEN],
+    ),
+    (
+        "first error",
+        "post",
+        lambda w: f"/api/v1/nodes/{w.step.pk}/first-error/",
+        lambda w: {"rollouts_per_step": 2},
+        [OK, OK, OK, OK, HIDDEN],
+    ),
+    (
+        "review suggestion",
+        "post",
+        lambda w: f"/api/v1/suggestions/{w.suggestion.pk}/review/",
+        lambda w: {"accept": False},
+        [OK, OK, OK, OK, HIDDEN],
+    ),
+    ("model profiles", "get", lambda w: "/api/v1/model-profiles/", None, [OK] * 5),
+    (
+        "model profile create",
+        "post",
+        lambda w: "/api/v1/model-profiles/",
+        lambda w: {"name": "p", "backend": "demo"},
+        [NO] * 5,
     ),
     ("queue", "get", lambda w: "/api/v1/queue/", None, [OK] * 5),
     ("queue next", "get", lambda w: "/api/v1/queue/next/", None, [OK] * 5),

@@ -33,59 +33,92 @@ def test_database_url() -> str:
     return f"postgres://{user}{password}@{host}:{port}/{db['NAME']}"
 
 
+class WorkerProcess:
+    """A `celery worker` subprocess on both queues, sharing the test database."""
+
+    def __init__(self, log_path: Path, env: dict[str, str]) -> None:
+        self.log_path = log_path
+        self._log = log_path.open("a")
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "annotator",
+                "worker",
+                "-Q",
+                "cpu,gpu",
+                "--pool=solo",
+                "--without-gossip",
+                "--without-mingle",
+                "-l",
+                "info",
+                "-n",
+                f"test-{os.getpid()}-{time.monotonic_ns()}@%h",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+        )
+
+    def wait_ready(self, seconds: float = 60) -> None:
+        from annotator.celery import app
+
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                pytest.fail(f"the worker exited: {self.log_path.read_text()[-2000:]}")
+            if app.control.ping(timeout=0.5):
+                return
+        self.kill()
+        pytest.fail(f"the Celery worker did not answer a ping within {seconds} s")
+
+    def kill(self) -> None:
+        """SIGKILL: the worker dies mid-task without acknowledging anything."""
+        self.process.kill()
+        self.process.wait(timeout=20)
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.kill()
+        self._log.close()
+
+
 @pytest.fixture
-def celery_worker(transactional_db: None, settings: Any, tmp_path: Path):
-    """Start `celery worker` as a separate process on both queues; stop it afterwards."""
+def start_worker(transactional_db: None, settings: Any, tmp_path: Path):
+    """Start worker processes (`start_worker(**extra_env)`); all are stopped afterwards."""
     require_services()
     from annotator.celery import app
 
     settings.JOBS_MODE = "celery"
     app.control.purge()  # stale tasks from an earlier run must not meet this run's ids
-    log = (tmp_path / "worker.log").open("w")
-    env = {
-        **os.environ,
-        "DATABASE_URL": test_database_url(),
-        "REDIS_URL": settings.REDIS_URL,
-        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
-        "PYTHONUNBUFFERED": "1",
-    }
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "annotator",
-            "worker",
-            "-Q",
-            "cpu,gpu",
-            "--pool=solo",
-            "--without-gossip",
-            "--without-mingle",
-            "-l",
-            "info",
-            "-n",
-            f"test-{os.getpid()}@%h",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"the worker exited: {(tmp_path / 'worker.log').read_text()[-2000:]}")
-        if app.control.ping(timeout=0.5):
-            break
-    else:
-        process.kill()
-        pytest.fail("the Celery worker did not answer a ping within 60 s")
-    process.log_path = tmp_path / "worker.log"  # type: ignore[attr-defined]
-    yield process
-    process.terminate()
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
-    log.close()
+    workers: list[WorkerProcess] = []
+
+    def start(**extra_env: str) -> WorkerProcess:
+        env = {
+            **os.environ,
+            "DATABASE_URL": test_database_url(),
+            "REDIS_URL": settings.REDIS_URL,
+            "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+            "PYTHONUNBUFFERED": "1",
+            **extra_env,
+        }
+        worker = WorkerProcess(tmp_path / "worker.log", env)
+        workers.append(worker)
+        worker.wait_ready()
+        return worker
+
+    yield start
+    for worker in workers:
+        worker.stop()
+
+
+@pytest.fixture
+def celery_worker(start_worker):
+    return start_worker()
