@@ -188,3 +188,8 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
+
+# --- Exports ----------------------------------------------------------------------------------
+# Export files are written under MEDIA_ROOT/exports (trees.services.exports.export_root). The
+# export formats get their own enum name in the OpenAPI schema (imports have a "format" too).
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]["ExportFormatEnum"] = "trees.exporting.spec.FORMATS"

@@ -67,3 +67,27 @@ def client_for() -> Callable[[Any], APIClient]:
         return client
 
     return make
+
+
+@pytest.fixture(scope="session")
+def demo_model(tmp_path_factory: Any) -> Any:
+    """A real demo reasoner for model actions: the cached full build when there is one,
+    otherwise a quick build made for this test session. Sets ARBOR_DEMO_MODEL_DIR so worker
+    processes started by tests use the same model."""
+    import os
+
+    from workers.demo.paths import demo_model_dir
+
+    directory = demo_model_dir()
+    if not (directory / "config.json").is_file():
+        from workers.demo.train import build_demo_model
+
+        directory = tmp_path_factory.mktemp("demo-model")
+        build_demo_model(directory, seed=0, quick=True)
+    previous = os.environ.get("ARBOR_DEMO_MODEL_DIR")
+    os.environ["ARBOR_DEMO_MODEL_DIR"] = str(directory)
+    yield directory
+    if previous is None:
+        os.environ.pop("ARBOR_DEMO_MODEL_DIR", None)
+    else:
+        os.environ["ARBOR_DEMO_MODEL_DIR"] = previous

@@ -11,9 +11,20 @@ from typing import Any
 from django.contrib import admin, messages
 
 from trees.errors import DomainError
-from trees.models import Campaign, Job, Membership, ModelProfile, Problem
+from trees.models import (
+    Campaign,
+    Export,
+    ExportSchedule,
+    Job,
+    LongThought,
+    Membership,
+    ModelProfile,
+    Problem,
+)
 from trees.services.campaigns import do_add_member, do_create_campaign, do_update_campaign
+from trees.services.exports import do_delete_export_schedule
 from trees.services.jobs import do_cancel_job
+from trees.services.longthoughts import do_review_long_thought
 
 
 class MembershipInline(admin.TabularInline):
@@ -114,3 +125,63 @@ class JobAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request: Any) -> bool:
         return False
+
+
+# --- Long thoughts and exports (written by their services and jobs; read-only here) ----------
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+    def has_add_permission(self, request: Any) -> bool:
+        return False
+
+
+def _review(request: Any, queryset: Any, status: str) -> None:
+    for thought in queryset:
+        do_review_long_thought(thought, request.user, status)
+
+
+@admin.action(description="Approve the selected long thoughts")
+def approve_long_thoughts(modeladmin: Any, request: Any, queryset: Any) -> None:
+    _review(request, queryset, "approved")
+
+
+@admin.action(description="Reject the selected long thoughts")
+def reject_long_thoughts(modeladmin: Any, request: Any, queryset: Any) -> None:
+    _review(request, queryset, "rejected")
+
+
+@admin.register(LongThought)
+class LongThoughtAdmin(ReadOnlyAdmin):
+    list_display = ["id", "tree", "style", "render", "status", "token_count", "created_at"]
+    list_filter = ["style", "render", "status"]
+    actions = [approve_long_thoughts, reject_long_thoughts]
+    list_select_related = ["tree"]
+
+    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Export)
+class ExportAdmin(ReadOnlyAdmin):
+    list_display = ["id", "campaign", "format", "version", "status", "rows", "bytes", "created_at"]
+    list_filter = ["format", "status"]
+    list_select_related = ["campaign"]
+
+    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
+        return False  # the row describes a file on disk; deleting it would orphan the file
+
+
+@admin.register(ExportSchedule)
+class ExportScheduleAdmin(ReadOnlyAdmin):
+    list_display = ["id", "campaign", "name", "format", "enabled", "periodic_task", "created_at"]
+    list_select_related = ["campaign", "periodic_task"]
+
+    def delete_model(self, request: Any, obj: ExportSchedule) -> None:
+        do_delete_export_schedule(obj)
+
+    def delete_queryset(self, request: Any, queryset: Any) -> None:
+        for schedule in queryset:
+            self.delete_model(request, schedule)

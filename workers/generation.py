@@ -174,6 +174,9 @@ def run_first_error(job: Job) -> None:
 
     def value_of(index: int) -> float:
         step = steps[index - 1]
+        if step.is_terminal:
+            # A final answer needs no rollouts: the verifier has already graded it.
+            return 1.0 if step.correctness == Node.Correctness.CORRECT else 0.0
         rollouts = _rollouts(
             job,
             step,

@@ -170,3 +170,11 @@ def test_concurrent_calls_from_a_thread_pool_are_safe(tiny_backend: Any) -> None
     expected = [tiny_backend.generate(request) for request in requests]
     with ThreadPoolExecutor(max_workers=3) as pool:
         assert list(pool.map(tiny_backend.generate, requests)) == expected
+
+
+def test_a_one_token_sample_has_its_logprobs(tiny_backend: Any) -> None:
+    # Regression: decoding the names of a single token id once returned a bare string.
+    [completion] = tiny_backend.generate(
+        GenerationRequest(prompt="The cat", n=1, max_tokens=1, temperature=0.0, logprobs=1)
+    )
+    assert completion.token_count == len(completion.logprobs) <= 1

@@ -63,6 +63,8 @@ class NodeRollouts(APIView):
     def post(self, request: Request, pk: int) -> Response:
         """N completions to a final answer, verified: the node's Monte-Carlo values."""
         node = get_node_for(request.user, pk)
+        if node.is_terminal:
+            raise Invalid("This step is a final answer; the verifier has graded it already.")
         body = s.RolloutSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         return start_model_job(request, node, "rollout", rollout_node, dict(body.validated_data))

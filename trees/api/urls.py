@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.urls import path
 from rest_framework.authtoken.views import obtain_auth_token
 
-from trees.api import campaigns, generation, jobs, nodes
+from trees.api import campaigns, exports, generation, jobs, longthoughts, nodes
 
 urlpatterns = [
     path("auth/token/", obtain_auth_token, name="auth-token"),
@@ -50,4 +50,46 @@ urlpatterns = [
     path("queue/", jobs.QueueList.as_view(), name="queue"),
     path("queue/next/", jobs.QueueNext.as_view(), name="queue-next"),
     path("assignments/<int:pk>/finish/", jobs.AssignmentFinish.as_view(), name="assignment-finish"),
+    # Long thoughts and exports.
+    path(
+        "problems/<int:pk>/long-thoughts/",
+        longthoughts.ProblemLongThoughts.as_view(),
+        name="problem-long-thoughts",
+    ),
+    path(
+        "long-thoughts/<int:pk>/",
+        longthoughts.LongThoughtDetail.as_view(),
+        name="long-thought-detail",
+    ),
+    path(
+        "long-thoughts/<int:pk>/revisions/",
+        longthoughts.LongThoughtRevisions.as_view(),
+        name="long-thought-revisions",
+    ),
+    path(
+        "long-thoughts/<int:pk>/review/",
+        longthoughts.LongThoughtReview.as_view(),
+        name="long-thought-review",
+    ),
+    path(
+        "campaigns/<slug:slug>/long-thought-stats/",
+        longthoughts.LongThoughtStats.as_view(),
+        name="long-thought-stats",
+    ),
+    path(
+        "campaigns/<slug:slug>/exports/", exports.CampaignExports.as_view(), name="campaign-exports"
+    ),
+    path("exports/<int:pk>/", exports.ExportDetail.as_view(), name="export-detail"),
+    path("exports/<int:pk>/download/", exports.ExportDownload.as_view(), name="export-download"),
+    path("exports/<int:pk>/manifest/", exports.ExportManifest.as_view(), name="export-manifest"),
+    path(
+        "campaigns/<slug:slug>/export-schedules/",
+        exports.CampaignExportSchedules.as_view(),
+        name="export-schedules",
+    ),
+    path(
+        "campaigns/<slug:slug>/export-schedules/<int:pk>/",
+        exports.ExportScheduleDetail.as_view(),
+        name="export-schedule-detail",
+    ),
 ]

@@ -4,6 +4,7 @@ every write goes through trees.services."""
 from __future__ import annotations
 
 from trees.models.campaigns import Assignment, Campaign, Membership, Problem, Role
+from trees.models.exports import ExportSchedule, LongThoughtRevision
 from trees.models.jobs import Export, Job
 from trees.models.labels import Critique, GoldLabel, LongThought, StepLabel, SuggestedLabel
 from trees.models.profiles import ModelProfile
@@ -14,9 +15,11 @@ __all__ = [
     "Campaign",
     "Critique",
     "Export",
+    "ExportSchedule",
     "GoldLabel",
     "Job",
     "LongThought",
+    "LongThoughtRevision",
     "Membership",
     "ModelProfile",
     "Node",

@@ -67,26 +67,48 @@ class Job(models.Model):
 
 
 class Export(models.Model):
+    """One version of a training-set file of a campaign: format, filters, and once written,
+    its size, checksum and manifest. The file lies under MEDIA_ROOT (`file` is relative)."""
+
     class Status(models.TextChoices):
         QUEUED = "queued"
         RUNNING = "running"
         SUCCEEDED = "succeeded"
         FAILED = "failed"
+        CANCELLED = "cancelled"
 
     campaign = models.ForeignKey("trees.Campaign", on_delete=models.CASCADE, related_name="exports")
     format = models.CharField(max_length=20)
+    version = models.PositiveIntegerField(default=1, help_text="Per campaign and format.")
     filters = models.JSONField(default=dict, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
-    file = models.FileField(upload_to="exports/", blank=True)
+    file = models.FileField(upload_to="exports/", blank=True, max_length=300)
     rows = models.PositiveIntegerField(default=0)
     bytes = models.PositiveBigIntegerField(default=0)
     sha256 = models.CharField(max_length=64, blank=True)
     manifest = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True)
     job = models.ForeignKey(Job, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    schedule = models.ForeignKey(
+        "trees.ExportSchedule",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="exports",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "format", "version"], name="export_unique_version"
+            )
+        ]
+        indexes = [models.Index(fields=["campaign", "-created_at"], name="export_campaign_recent")]
 
     def __str__(self) -> str:
-        return f"export {self.pk} {self.format} ({self.status})"
+        return f"export {self.pk} {self.format} v{self.version} ({self.status})"

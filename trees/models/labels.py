@@ -81,9 +81,16 @@ class Critique(models.Model):
 
 
 class LongThought(models.Model):
+    """A long thought derived from a tree: the plan (data), its rendering, an expert's edit
+    (every edit kept as a LongThoughtRevision) and a reviewer's verdict."""
+
     class Style(models.TextChoices):
         JOURNEY = "journey"
         SHORTCUT = "shortcut"
+
+    class Render(models.TextChoices):
+        PROSE = "prose"
+        STEINER = "steiner"
 
     class Status(models.TextChoices):
         DRAFT = "draft"
@@ -92,19 +99,52 @@ class LongThought(models.Model):
 
     tree = models.ForeignKey("trees.Tree", on_delete=models.CASCADE, related_name="long_thoughts")
     style = models.CharField(max_length=10, choices=Style.choices)
+    render = models.CharField(max_length=10, choices=Render.choices, default=Render.PROSE)
+    params = models.JSONField(default=dict, blank=True)
     plan = models.JSONField(default=list)
     rendered_text = models.TextField()
+    # Where the reasoning ends in rendered_text and the "Answer: x" part begins.
+    thought_end = models.PositiveIntegerField(default=0)
+    answer = models.TextField(blank=True)
+    # [node_id, start, end] per visited step: rendered_text[start:end] is that step's text.
+    spans = models.JSONField(default=list, blank=True)
     edited_text = models.TextField(blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    # Statistics of the current text (edited, else rendered): kept by the services.
+    stats = models.JSONField(default=dict, blank=True)
     token_count = models.PositiveIntegerField(null=True, blank=True)
+    line_count = models.PositiveIntegerField(default=0)
+    backtracks = models.PositiveIntegerField(default=0)
     reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    job = models.ForeignKey(
+        "trees.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            # One long thought per derive job: a re-delivered job finds its own and stops.
+            models.UniqueConstraint(fields=["job"], name="longthought_unique_job"),
+        ]
+        indexes = [
+            models.Index(fields=["tree", "status", "style"], name="longthought_tree_status"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.style} long thought of tree {self.tree_id} ({self.status})"
+
+    @property
+    def text(self) -> str:
+        """The current text: the expert's edit when there is one, else the rendering."""
+        return self.edited_text or self.rendered_text
 
 
 class SuggestedLabel(models.Model):

@@ -317,7 +317,9 @@ class TransformersBackend:
         """Each token's text on its own; a token that is only part of a UTF-8 character is
         written as its bytes, `bytes:\\xe2\\x80`, as OpenAI's API does, so such tokens stay
         distinct instead of all reading "\ufffd"."""
-        texts = self.tokenizer.batch_decode([[i] for i in token_ids])
+        # One decode per id: batch_decode of a single one-token sequence returns a bare string
+        # in transformers 5, which would be read character by character.
+        texts = [self.tokenizer.decode([token_id]) for token_id in token_ids]
         names = {}
         for token_id, text in zip(token_ids, texts, strict=True):
             if "\ufffd" in text:

@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand
 
 from trees.models import Campaign, Role
 from trees.services.campaigns import do_add_member, do_assign_problems, do_create_campaign
+from trees.services.generation import get_model_profile
 from trees.services.imports import do_import_problems
 
 DEMO_FILE = Path(__file__).resolve().parents[2] / "demo" / "problems.jsonl"
@@ -35,6 +36,7 @@ class Command(BaseCommand):
                 guidelines="Label each step: +1 correct and useful, 0 correct but no progress, "
                 "-1 wrong. Label the first wrong step of a path -1.",
                 overlap=2,
+                default_model_profile=get_model_profile(None),
             )
             experts = [admin]
             for name in ("expert1", "expert2"):

@@ -1,0 +1,226 @@
+"""Real clients: every export loads with `datasets`, and SFT, DPO and PRM stepwise rows go
+through TRL's own data preparation into one optimisation step of a tiny local GPT-2 on the CPU.
+
+PRM: TRL 1.x removed its PRM trainer (huggingface/trl#7133 dropped `trl.experimental.prm`,
+and the stepwise-supervision dataset type with it). Where it is still installed, the rows go
+through `PRMTrainer` itself. Otherwise the test checks the rows the way that trainer consumed
+them: TRL's `is_conversational` must see a standard (non-chat) row; each step's token ids are
+followed by the step separator and its label sits on the step's last token (-100 elsewhere),
+and a token-classification GPT-2 takes one `transformers.Trainer` step on them.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import math
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
+trl = pytest.importorskip("trl", reason="TRL is a test client: pip install -e '.[dev]'")
+datasets = pytest.importorskip("datasets", reason="datasets is a test client (dev extra)")
+
+from tests.exports.conftest import APPLES, PENS, run_export  # noqa: E402
+from trees.services.exports import export_path  # noqa: E402
+
+pytestmark = [
+    pytest.mark.django_db,
+    # transformers 5 renamed gradient checkpointing; TRL still calls the old names.
+    pytest.mark.filterwarnings("ignore:.*gradient_checkpointing.*:FutureWarning"),
+]
+
+CHAT_TEMPLATE = (
+    "{% for message in messages %}<|{{ message['role'] }}|>\n{{ message['content'] }}"
+    "<|endoftext|>\n{% endfor %}{% if add_generation_prompt %}<|assistant|>\n{% endif %}"
+)
+
+
+@pytest.fixture(autouse=True)
+def _one_torch_thread():
+    import torch
+
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
+
+
+@pytest.fixture(scope="module")
+def tiny_gpt2(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A 2-layer, 32-wide GPT-2 with a byte-level BPE tokenizer trained here (no downloads)."""
+    import torch
+    from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
+    from transformers import GPT2Config, GPT2LMHeadModel, PreTrainedTokenizerFast
+
+    directory = tmp_path_factory.mktemp("tiny-gpt2-trl")
+    tokenizer = Tokenizer(models.BPE())
+    tokenizer.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
+    tokenizer.decoder = decoders.ByteLevel()
+    trainer = trainers.BpeTrainer(
+        vocab_size=400,
+        special_tokens=["<|endoftext|>"],
+        initial_alphabet=pre_tokenizers.ByteLevel.alphabet(),
+    )
+    corpus = [PENS, APPLES, "12 / 3 = 4\n4 * 2 = 8\nA: 8", "Wait, this leads to 18, not 8."]
+    tokenizer.train_from_iterator(corpus * 4, trainer)
+    fast = PreTrainedTokenizerFast(
+        tokenizer_object=tokenizer,
+        eos_token="<|endoftext|>",
+        bos_token="<|endoftext|>",
+        pad_token="<|endoftext|>",
+    )
+    fast.chat_template = CHAT_TEMPLATE
+    fast.save_pretrained(directory)
+    config = GPT2Config(
+        vocab_size=len(fast),
+        n_positions=512,
+        n_layer=2,
+        n_embd=32,
+        n_head=2,
+        bos_token_id=fast.eos_token_id,
+        eos_token_id=fast.eos_token_id,
+        pad_token_id=fast.pad_token_id,
+    )
+    torch.manual_seed(0)
+    GPT2LMHeadModel(config).save_pretrained(directory)
+    return directory
+
+
+def load_export(campaign: Any, fmt: str, tmp_path: Path, **filters: Any) -> Any:
+    export = run_export(campaign, fmt, **filters)
+    assert export.status == "succeeded" and export.rows > 0, (fmt, export.error)
+    dataset = datasets.load_dataset(
+        "json",
+        data_files=str(export_path(export)),
+        split="train",
+        cache_dir=str(tmp_path / "hf-cache"),
+    )
+    assert len(dataset) == export.rows
+    return dataset
+
+
+def common_args(tmp_path: Path) -> dict[str, Any]:
+    return {
+        "output_dir": str(tmp_path / "out"),
+        "max_steps": 1,
+        "per_device_train_batch_size": 2,
+        "report_to": [],
+        "use_cpu": True,
+        "save_strategy": "no",
+        "logging_steps": 1,
+        "learning_rate": 1e-3,
+    }
+
+
+def assert_one_step(trainer: Any) -> None:
+    trainer.train()
+    assert trainer.state.global_step == 1
+    losses = [entry["loss"] for entry in trainer.state.log_history if "loss" in entry]
+    assert losses and all(math.isfinite(loss) for loss in losses)
+
+
+@pytest.mark.parametrize("fmt", ["sft-journey", "sft-shortcut", "steiner"])
+def test_sft_rows_train_one_step_with_trl_sft_trainer(labelled, tiny_gpt2, tmp_path, fmt):
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+    from trl import SFTConfig, SFTTrainer
+
+    dataset = load_export(labelled.campaign, fmt, tmp_path)
+    assert dataset.column_names == ["messages"]
+    assert trl.data_utils.is_conversational(dataset[0])
+    trainer = SFTTrainer(
+        model=AutoModelForCausalLM.from_pretrained(tiny_gpt2),
+        args=SFTConfig(**common_args(tmp_path), max_length=512),
+        train_dataset=dataset,
+        processing_class=AutoTokenizer.from_pretrained(tiny_gpt2),
+    )
+    assert "input_ids" in trainer.train_dataset.column_names
+    assert_one_step(trainer)
+
+
+def test_dpo_rows_train_one_step_with_trl_dpo_trainer(labelled, tiny_gpt2, tmp_path):
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+    from trl import DPOConfig, DPOTrainer
+
+    dataset = load_export(labelled.campaign, "dpo", tmp_path)
+    assert sorted(dataset.column_names) == ["chosen", "prompt", "rejected"]
+    trainer = DPOTrainer(
+        model=AutoModelForCausalLM.from_pretrained(tiny_gpt2),
+        args=DPOConfig(**common_args(tmp_path), max_length=512),
+        train_dataset=dataset,
+        processing_class=AutoTokenizer.from_pretrained(tiny_gpt2),
+    )
+    assert_one_step(trainer)
+
+
+def stepwise_features(row: dict[str, Any], tokenizer: Any, separator: str) -> dict[str, Any]:
+    """The stepwise-supervision encoding: prompt, then each step and the separator, the label
+    on the step's last token and -100 (ignored) on every other token."""
+    separator_ids = tokenizer.encode(separator, add_special_tokens=False)
+    input_ids = [tokenizer.bos_token_id, *tokenizer.encode(row["prompt"], add_special_tokens=False)]
+    labels = [-100] * len(input_ids)
+    for completion, label in zip(row["completions"], row["labels"], strict=True):
+        step = tokenizer.encode(completion, add_special_tokens=False) + separator_ids
+        input_ids.extend(step)
+        labels.extend([-100] * (len(step) - 1) + [int(label)])
+    return {"input_ids": input_ids, "labels": labels}
+
+
+def test_prm_stepwise_rows_train_one_step(labelled, tiny_gpt2, tmp_path):
+    from transformers import AutoTokenizer, GPT2ForTokenClassification
+
+    dataset = load_export(labelled.campaign, "prm-stepwise", tmp_path)
+    assert sorted(dataset.column_names) == ["completions", "labels", "prompt", "ratings"]
+    row = dataset[1]
+    assert isinstance(row["prompt"], str) and isinstance(row["completions"], list)
+    assert all(isinstance(label, bool) for label in row["labels"])
+    assert not trl.data_utils.is_conversational(row)  # TRL's standard (non-chat) format
+    tokenizer = AutoTokenizer.from_pretrained(tiny_gpt2)
+    model = GPT2ForTokenClassification.from_pretrained(tiny_gpt2, num_labels=2)
+    model.config.pad_token_id = tokenizer.pad_token_id
+    args = common_args(tmp_path)
+    if importlib.util.find_spec("trl.experimental.prm") is not None:  # TRL before #7133
+        from trl.experimental.prm import PRMConfig, PRMTrainer
+
+        trainer = PRMTrainer(
+            model=model,
+            args=PRMConfig(**args, max_length=512),
+            train_dataset=dataset,
+            processing_class=tokenizer,
+        )
+    else:
+        from transformers import DataCollatorForTokenClassification, Trainer, TrainingArguments
+
+        encoded = dataset.map(
+            stepwise_features,
+            fn_kwargs={"tokenizer": tokenizer, "separator": "\n"},
+            remove_columns=dataset.column_names,
+            features=datasets.Features(
+                {
+                    "input_ids": datasets.Sequence(datasets.Value("int64")),
+                    "labels": datasets.Sequence(datasets.Value("int64")),
+                }
+            ),
+        )
+        labelled_tokens = [label for labels in encoded["labels"] for label in labels if label >= 0]
+        steps = sum(len(labels) for labels in dataset["labels"])
+        assert len(labelled_tokens) == steps  # one supervised token per step
+        assert sorted(set(labelled_tokens)) == [0, 1]
+        trainer = Trainer(
+            model=model,
+            args=TrainingArguments(**args),
+            train_dataset=encoded,
+            data_collator=DataCollatorForTokenClassification(tokenizer),
+        )
+    assert_one_step(trainer)
+
+
+def test_prm800k_rows_load_with_datasets(labelled, tmp_path):
+    dataset = load_export(labelled.campaign, "prm800k", tmp_path)
+    first = dataset[0]
+    assert first["question"]["problem"] == PENS
+    steps = first["label"]["steps"]
+    assert steps[0]["completions"][steps[0]["chosen_completion"]]["text"] == "12 / 2 = 6"

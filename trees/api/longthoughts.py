@@ -1,0 +1,148 @@
+"""Long thoughts: derive (a Job), read, edit with revisions, review; campaign statistics.
+No business logic here: trees.services.longthoughts does the work."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from trees.api import serializers as s
+from trees.errors import Invalid, NotFound
+from trees.models import LongThought, LongThoughtRevision, Role, Tree
+from trees.queries import get_campaign_for, require_role
+from trees.services.jobs import do_create_job
+from trees.services.longthoughts import (
+    check_derive_params,
+    do_edit_long_thought,
+    do_review_long_thought,
+    get_long_thought_for,
+    long_thought_stats,
+)
+from workers.dispatch import dispatch
+from workers.tasks import derive_long_thought
+
+
+def tree_of_problem(request: Request, pk: int) -> Tree:
+    tree = Tree.objects.select_related("problem").filter(problem_id=pk).first()
+    if tree is None:
+        raise NotFound(f"No problem {pk}.")
+    require_role(request.user, tree.problem.campaign_id, Role.EXPERT)
+    return tree
+
+
+class ProblemLongThoughts(generics.ListAPIView):
+    """The long thoughts derived from a problem's tree, newest first."""
+
+    serializer_class = s.LongThoughtSerializer
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        tree = tree_of_problem(self.request, self.kwargs["pk"])
+        return LongThought.objects.filter(tree=tree).select_related("tree").order_by("-pk")
+
+    @extend_schema(request=s.DeriveRequestSerializer, responses={202: s.JobSerializer})
+    def post(self, request: Request, pk: int) -> Response:
+        """Derive a long thought from the tree's labels: a "derive" Job (poll /jobs/<id>/;
+        its result names the long thought)."""
+        tree = tree_of_problem(request, pk)
+        body = s.DeriveRequestSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = dict(body.validated_data)
+        key = data.pop("idempotency_key", None)
+        params = check_derive_params(data.pop("style"), data)
+        job, created = do_create_job(
+            "derive",
+            campaign=tree.problem.campaign,
+            tree=tree,
+            params=params,
+            created_by=request.user,
+            idempotency_key=key,
+        )
+        if created:
+            dispatch(derive_long_thought, job.pk)
+        return Response(s.JobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
+
+
+class LongThoughtDetail(APIView):
+    @extend_schema(responses=s.LongThoughtSerializer)
+    def get(self, request: Request, pk: int) -> Response:
+        thought = get_long_thought_for(request.user, pk)
+        return Response(s.LongThoughtSerializer(thought).data)
+
+    @extend_schema(
+        request=s.LongThoughtEditSerializer,
+        responses={200: s.LongThoughtSerializer, 409: s.LongThoughtSerializer},
+        description="Replace the text. `version` is the version you edited; a stale one "
+        "answers 409 with the current long thought under `current`. Every edit is kept as a "
+        "revision; editing a reviewed thought sets it back to draft.",
+    )
+    def patch(self, request: Request, pk: int) -> Response:
+        thought = get_long_thought_for(request.user, pk)
+        body = s.LongThoughtEditSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        thought = do_edit_long_thought(
+            thought,
+            body.validated_data["edited_text"],
+            body.validated_data["version"],
+            editor=request.user,
+        )
+        return Response(s.LongThoughtSerializer(thought).data)
+
+
+class LongThoughtRevisions(generics.ListAPIView):
+    """Every saved text of a long thought, oldest first (empty until its first edit)."""
+
+    serializer_class = s.LongThoughtRevisionSerializer
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        thought = get_long_thought_for(self.request.user, self.kwargs["pk"])
+        return LongThoughtRevision.objects.filter(long_thought=thought).order_by("version")
+
+
+class LongThoughtReview(APIView):
+    @extend_schema(request=s.LongThoughtReviewSerializer, responses=s.LongThoughtSerializer)
+    def post(self, request: Request, pk: int) -> Response:
+        """Approve or reject a long thought (reviewers and above)."""
+        thought = get_long_thought_for(request.user, pk, Role.REVIEWER)
+        body = s.LongThoughtReviewSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        thought = do_review_long_thought(
+            thought,
+            request.user,
+            body.validated_data["status"],
+            version=body.validated_data.get("version"),
+        )
+        return Response(s.LongThoughtSerializer(thought).data)
+
+
+class LongThoughtStats(APIView):
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("status", str, enum=LongThought.Status.values),
+            OpenApiParameter("style", str, enum=LongThought.Style.values),
+        ],
+        responses=s.LongThoughtStatsSerializer,
+    )
+    def get(self, request: Request, slug: str) -> Response:
+        """Token count, line count, backtracks and reflection words ("wait",
+        "alternatively", "hmm", "let me check") of the campaign's long thoughts: totals and
+        means, overall and per style."""
+        campaign = get_campaign_for(request.user, slug)
+        wanted = {
+            name: choice(request, name, choices)
+            for name, choices in (
+                ("status", LongThought.Status.values),
+                ("style", LongThought.Style.values),
+            )
+        }
+        return Response(long_thought_stats(campaign, **wanted))
+
+
+def choice(request: Request, name: str, choices: list[str]) -> str | None:
+    """A query parameter that must be one of `choices` (None when absent)."""
+    value = request.query_params.get(name) or None
+    if value is not None and value not in choices:
+        raise Invalid(f"{name} must be one of {choices}.", field=name)
+    return value
