@@ -9,14 +9,13 @@ from typing import Any
 import pytest
 
 from tests.factories import make_problem, make_user, root_of
+from tests.matrix import HIDDEN, NO, OK, PERSONAS, check
 from trees.models import Assignment, Job, Membership
 from trees.services.campaigns import do_assign_problems
 from trees.services.generation import do_suggest_first_error
 from trees.services.jobs import do_create_job
 from trees.services.labels import do_label_step, do_set_gold_label
 from trees.services.nodes import do_add_child_step
-
-PERSONAS = ["alice", "larry", "carol", "bob", "mallory"]
 
 
 @dataclass
@@ -59,8 +58,6 @@ def upload() -> dict[str, Any]:
     line = b'{"question": "What is 1 + 1?", "answer": "1 + 1 = 2\\n#### 2"}\n'
     return {"file": io.BytesIO(line), "format": "gsm8k"}
 
-
-OK, NO, HIDDEN = "ok", 403, 404
 
 # (name, method, url(world), body(world) or None, expected per persona [A, L, R, E, O])
 CASES: list[tuple[str, str, Any, Any, list[Any]]] = [
@@ -278,32 +275,21 @@ CASES: list[tuple[str, str, Any, Any, list[Any]]] = [
 ]
 
 
-def call(client, method: str, url: str, body: Any):
-    if method == "post-multipart":
-        return client.post(url, body, format="multipart")
-    return getattr(client, method)(url, body, format="json")
-
-
 @pytest.mark.parametrize("persona", PERSONAS)
 @pytest.mark.parametrize(
     ("name", "method", "url", "body", "expected"), CASES, ids=[case[0] for case in CASES]
 )
 def test_permission_matrix(request, world, client_for, persona, name, method, url, body, expected):
-    user = request.getfixturevalue(persona)
-    want = expected[PERSONAS.index(persona)]
-    response = call(client_for(user), method, url(world), body(world) if body else None)
-    if want == OK:
-        assert 200 <= response.status_code < 300, (name, persona, response.content[:300])
-    else:
-        assert response.status_code == want, (name, persona, response.content[:300])
+    client = client_for(request.getfixturevalue(persona))
+    case = (name, method, url, body, expected)
+    check(client, case, world, expected[PERSONAS.index(persona)], persona)
 
 
 @pytest.mark.parametrize(
     ("name", "method", "url", "body", "expected"), CASES, ids=[case[0] for case in CASES]
 )
 def test_anonymous_users_get_nothing(world, client_for, name, method, url, body, expected):
-    response = call(client_for(None), method, url(world), body(world) if body else None)
-    assert response.status_code in (401, 403), (name, response.content[:200])
+    check(client_for(None), (name, method, url, body, expected), world, "anonymous", "anonymous")
 
 
 def test_staff_create_campaigns_and_become_their_admin(client_for, staff):

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from tests.tiny_model import build_tiny_gpt2, one_torch_thread
 from workers.backends.base import BackendConfig
 
 SENTENCES = [
@@ -24,49 +25,15 @@ SENTENCES = [
 
 @pytest.fixture(autouse=True)
 def _one_torch_thread() -> Iterator[None]:
-    """The tiny model gains nothing from two threads, and when the CPU is shared (parallel test
-    runs) torch's spinning worker threads make each generate call ~50 times slower."""
-    import torch
-
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
+    """Every backend test runs with one torch thread (see tests.tiny_model)."""
+    with one_torch_thread():
+        yield
 
 
 @pytest.fixture(scope="session")
 def tiny_model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A 2-layer, 32-wide GPT-2 with a byte-level BPE tokenizer trained on a few sentences."""
-    import torch
-    from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
-    from transformers import GPT2Config, GPT2LMHeadModel, PreTrainedTokenizerFast
-
-    directory = tmp_path_factory.mktemp("tiny-gpt2")
-    tokenizer = Tokenizer(models.BPE())
-    tokenizer.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
-    tokenizer.decoder = decoders.ByteLevel()
-    trainer = trainers.BpeTrainer(
-        vocab_size=320,
-        special_tokens=["<|endoftext|>"],
-        initial_alphabet=pre_tokenizers.ByteLevel.alphabet(),
-    )
-    tokenizer.train_from_iterator(SENTENCES * 4, trainer)
-    fast = PreTrainedTokenizerFast(
-        tokenizer_object=tokenizer, eos_token="<|endoftext|>", bos_token="<|endoftext|>"
-    )
-    fast.save_pretrained(directory)
-    config = GPT2Config(
-        vocab_size=len(fast),
-        n_positions=256,
-        n_layer=2,
-        n_embd=32,
-        n_head=2,
-        bos_token_id=fast.eos_token_id,
-        eos_token_id=fast.eos_token_id,
-    )
-    torch.manual_seed(0)
-    GPT2LMHeadModel(config).save_pretrained(directory)
-    return directory
+    return build_tiny_gpt2(tmp_path_factory.mktemp("tiny-gpt2"), SENTENCES)
 
 
 @pytest.fixture(scope="session")

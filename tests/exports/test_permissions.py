@@ -9,11 +9,10 @@ from typing import Any
 import pytest
 
 from tests.exports.conftest import run_export
+from tests.matrix import HIDDEN, NO, OK, PERSONAS, check
 from trees.services.exports import do_create_export_schedule
 from trees.services.longthoughts import do_derive_long_thought
 
-PERSONAS = ["alice", "larry", "carol", "bob", "mallory"]
-OK, NO, HIDDEN = "ok", 403, 404
 MEMBERS = [OK, OK, OK, OK, HIDDEN]
 REVIEWERS = [OK, OK, OK, NO, HIDDEN]
 LEADS = [OK, OK, NO, NO, HIDDEN]
@@ -113,30 +112,21 @@ CASES: list[tuple[str, str, Any, Any, list[Any]]] = [
 ]
 
 
-def call(client, method: str, url: str, body: Any):
-    return getattr(client, method)(url, body, format="json")
-
-
 @pytest.mark.parametrize("persona", PERSONAS)
 @pytest.mark.parametrize(
     ("name", "method", "url", "body", "expected"), CASES, ids=[case[0] for case in CASES]
 )
 def test_permission_matrix(request, world, client_for, persona, name, method, url, body, expected):
-    user = request.getfixturevalue(persona)
-    want = expected[PERSONAS.index(persona)]
-    response = call(client_for(user), method, url(world), body(world) if body else None)
-    if want == OK:
-        assert 200 <= response.status_code < 300, (name, persona, response.content[:300])
-    else:
-        assert response.status_code == want, (name, persona, response.content[:300])
+    client = client_for(request.getfixturevalue(persona))
+    case = (name, method, url, body, expected)
+    check(client, case, world, expected[PERSONAS.index(persona)], persona)
 
 
 @pytest.mark.parametrize(
     ("name", "method", "url", "body", "expected"), CASES, ids=[case[0] for case in CASES]
 )
 def test_anonymous_users_get_nothing(world, client_for, name, method, url, body, expected):
-    response = call(client_for(None), method, url(world), body(world) if body else None)
-    assert response.status_code in (401, 403), (name, response.content[:200])
+    check(client_for(None), (name, method, url, body, expected), world, "anonymous", "anonymous")
 
 
 def test_an_outsider_learns_nothing_from_ids(world, client_for, mallory):

@@ -14,10 +14,13 @@ from __future__ import annotations
 import importlib.util
 import math
 import os
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from tests.tiny_model import build_tiny_gpt2, one_torch_thread
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
@@ -40,54 +43,24 @@ CHAT_TEMPLATE = (
 
 
 @pytest.fixture(autouse=True)
-def _one_torch_thread():
-    import torch
-
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
+def _one_torch_thread() -> Iterator[None]:
+    """TRL steps on a tiny model run with one torch thread (see tests.tiny_model)."""
+    with one_torch_thread():
+        yield
 
 
 @pytest.fixture(scope="module")
 def tiny_gpt2(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A 2-layer, 32-wide GPT-2 with a byte-level BPE tokenizer trained here (no downloads)."""
-    import torch
-    from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
-    from transformers import GPT2Config, GPT2LMHeadModel, PreTrainedTokenizerFast
-
-    directory = tmp_path_factory.mktemp("tiny-gpt2-trl")
-    tokenizer = Tokenizer(models.BPE())
-    tokenizer.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
-    tokenizer.decoder = decoders.ByteLevel()
-    trainer = trainers.BpeTrainer(
-        vocab_size=400,
-        special_tokens=["<|endoftext|>"],
-        initial_alphabet=pre_tokenizers.ByteLevel.alphabet(),
-    )
     corpus = [PENS, APPLES, "12 / 3 = 4\n4 * 2 = 8\nA: 8", "Wait, this leads to 18, not 8."]
-    tokenizer.train_from_iterator(corpus * 4, trainer)
-    fast = PreTrainedTokenizerFast(
-        tokenizer_object=tokenizer,
-        eos_token="<|endoftext|>",
-        bos_token="<|endoftext|>",
-        pad_token="<|endoftext|>",
-    )
-    fast.chat_template = CHAT_TEMPLATE
-    fast.save_pretrained(directory)
-    config = GPT2Config(
-        vocab_size=len(fast),
+    return build_tiny_gpt2(
+        tmp_path_factory.mktemp("tiny-gpt2-trl"),
+        corpus,
+        vocab_size=400,
         n_positions=512,
-        n_layer=2,
-        n_embd=32,
-        n_head=2,
-        bos_token_id=fast.eos_token_id,
-        eos_token_id=fast.eos_token_id,
-        pad_token_id=fast.pad_token_id,
+        chat_template=CHAT_TEMPLATE,
+        pad=True,
     )
-    torch.manual_seed(0)
-    GPT2LMHeadModel(config).save_pretrained(directory)
-    return directory
 
 
 def load_export(campaign: Any, fmt: str, tmp_path: Path, **filters: Any) -> Any:
