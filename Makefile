@@ -19,8 +19,9 @@ install: $(STAMP)
 migrate: install
 	$(PY) manage.py migrate --noinput
 
-## run: install what is missing, migrate, seed the demo, serve on http://127.0.0.1:8000
+## run: install what is missing, migrate, build the demo model (once), seed the demo, serve
 run: migrate
+	$(PY) manage.py build_demo_model
 	$(PY) manage.py seed_demo
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
@@ -52,6 +53,9 @@ beat: install
 bench: install
 	$(PY) bench/tree_read.py
 	$(PY) bench/import.py
+	$(PY) bench/expand.py
+	$(PY) bench/export.py
+	$(PY) bench/derive.py
 
 clean:
 	rm -rf var .pytest_cache
