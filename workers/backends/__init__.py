@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import importlib
 import threading
+from dataclasses import replace
 
 from workers.backends.base import Backend, BackendConfig, BackendError
+from workers.demo.paths import demo_model_dir
 
 REGISTRY: dict[str, str] = {
     "vllm": "workers.backends.vllm_backend.VLLMBackend",
@@ -24,6 +26,10 @@ _lock = threading.Lock()
 
 def get_backend(config: BackendConfig) -> Backend:
     """The backend for `config`, created once per process and reused (models stay warm)."""
+    if config.backend == "demo" and not config.model:
+        # Key the cache by the demo model's directory, so pointing ARBOR_DEMO_MODEL_DIR at
+        # another build loads that build instead of reusing the old one.
+        config = replace(config, model=str(demo_model_dir()))
     with _lock:
         backend = _loaded.get(config)
         if backend is None:
