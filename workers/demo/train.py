@@ -68,14 +68,17 @@ class Recipe:
 
 
 FULL = Recipe(
+    # Chosen by measurement on a 2-core machine: about 4.5 minutes to build, and 21% final-answer
+    # accuracy on 200 fresh problems (seed 0): right often enough to be useful, wrong often
+    # enough that trees get real wrong branches.
     vocab_size=1024,
     n_layer=2,
     n_embd=128,
     n_head=4,
     n_positions=512,
-    train_steps=1200,
+    train_steps=1400,
     batch_size=32,
-    learning_rate=5e-3,
+    learning_rate=8e-3,
     warmup_steps=40,
     tokenizer_problems=4_000,
     eval_problems=200,
