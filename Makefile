@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test lint fmt typecheck worker beat serve migrate bench clean
+.PHONY: install frontend schema run test e2e lint fmt typecheck worker beat serve migrate bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -14,7 +14,24 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-install: $(STAMP)
+## frontend: install the npm packages (once) and build the React app into frontend/dist
+FRONTEND_STAMP := frontend/node_modules/.installed
+FRONTEND_SRC := $(shell find frontend/src -type f 2>/dev/null) frontend/index.html frontend/vite.config.ts
+$(FRONTEND_STAMP): frontend/package.json frontend/package-lock.json
+	cd frontend && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+frontend/dist/index.html: $(FRONTEND_STAMP) $(FRONTEND_SRC)
+	cd frontend && npm run --silent build
+
+frontend: frontend/dist/index.html
+
+install: $(STAMP) frontend
+
+## schema: regenerate the OpenAPI file and the frontend's API types from it
+schema: $(STAMP) $(FRONTEND_STAMP)
+	$(PY) manage.py spectacular --format openapi-json --file frontend/openapi.json
+	cd frontend && npm run --silent schema
 
 migrate: install
 	$(PY) manage.py migrate --noinput
@@ -27,15 +44,25 @@ run: migrate
 
 ## test: the whole suite (PostgreSQL + Redis + real workers when DATABASE_URL/REDIS_URL are set)
 test: install
+	cd frontend && npx vitest run
 	$(PY) -m pytest
 
-lint: install
+## e2e: only the browser tests (Playwright driving Debian's chromium against a live server)
+e2e: install
+	$(PY) -m pytest tests/browser
+
+lint: install typecheck
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	cd frontend && npx eslint src && npx prettier --check src
+
+typecheck: $(FRONTEND_STAMP)
+	cd frontend && npx tsc --noEmit
 
 fmt: install
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
+	cd frontend && npx prettier --write src
 
 ## serve: the ASGI server for services mode (HTTP + websockets), after `make migrate`
 serve: install

@@ -22,9 +22,12 @@ def can_view_tree(user: Any, tree_id: int) -> bool:
 
 
 class TreeConsumer(AsyncJsonWebsocketConsumer):
-    """`/ws/trees/<id>/`: members of the tree's campaign receive its events."""
+    """`/ws/trees/<id>/`: members of the tree's campaign receive its events, and who else is
+    viewing the tree (presence: a join is broadcast, and every viewer answers the newcomer
+    directly, so no shared registry is needed across web processes)."""
 
     group: str | None = None
+    me: dict[str, Any] | None = None
 
     async def connect(self) -> None:
         user = self.scope.get("user")
@@ -33,13 +36,20 @@ class TreeConsumer(AsyncJsonWebsocketConsumer):
             await self.close(code=4403)
             return
         self.group = tree_group(tree_id)
+        self.me = {"user_id": user.pk, "username": user.get_username(), "conn": self.channel_name}
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self.accept()
-        await self.send_json({"type": "hello", "tree": tree_id, "user_id": user.pk})
+        await self.send_json({"type": "hello", "tree": tree_id, **self.me})
+        await self.channel_layer.group_send(
+            self.group, {"type": "presence.join", "viewer": self.me}
+        )
 
     async def disconnect(self, code: int) -> None:
         if self.group is not None:
             await self.channel_layer.group_discard(self.group, self.channel_name)
+            await self.channel_layer.group_send(
+                self.group, {"type": "presence.leave", "viewer": self.me}
+            )
 
     async def receive_json(self, content: Any, **kwargs: Any) -> None:
         if isinstance(content, dict) and content.get("type") == "ping":
@@ -47,3 +57,17 @@ class TreeConsumer(AsyncJsonWebsocketConsumer):
 
     async def tree_event(self, message: dict[str, Any]) -> None:
         await self.send_json(message["event"])
+
+    async def presence_join(self, message: dict[str, Any]) -> None:
+        viewer = message["viewer"]
+        if viewer["conn"] == self.channel_name:
+            return
+        await self.send_json({"type": "presence.join", "viewer": viewer})
+        await self.channel_layer.send(viewer["conn"], {"type": "presence.here", "viewer": self.me})
+
+    async def presence_here(self, message: dict[str, Any]) -> None:
+        await self.send_json({"type": "presence.here", "viewer": message["viewer"]})
+
+    async def presence_leave(self, message: dict[str, Any]) -> None:
+        if message["viewer"]["conn"] != self.channel_name:
+            await self.send_json({"type": "presence.leave", "viewer": message["viewer"]})

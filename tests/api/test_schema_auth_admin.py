@@ -73,10 +73,35 @@ def test_staff_use_the_admin(campaign, staff, page):
     assert client.get(page).status_code == 200
 
 
-def test_the_home_page_and_health_check_answer(db):
+def test_the_app_asks_for_a_login_and_the_health_check_answers(db):
     client = Client()
-    assert b"Arbor" in client.get("/").content
+    response = client.get("/problems/1")
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/login/?next=/problems/1"
+    assert b"Sign in" in client.get("/accounts/login/").content
     assert client.get("/healthz").json()["ok"] is True
+
+
+def test_every_app_route_serves_the_built_app_with_a_csrf_cookie(bob, settings, tmp_path):
+    (tmp_path / "index.html").write_text("<div id=root></div><!-- the built app -->")
+    settings.FRONTEND_DIST = tmp_path
+    client = Client()
+    client.force_login(bob)
+    for route in ("/", "/queue", "/campaigns/pilot", "/campaigns/pilot/exports", "/problems/7"):
+        response = client.get(route)
+        assert response.status_code == 200, route
+        assert b"the built app" in response.content
+        assert "csrftoken" in response.cookies
+    assert client.get("/nowhere").status_code == 404
+
+
+def test_an_unbuilt_app_says_how_to_build_it(bob, settings, tmp_path):
+    settings.FRONTEND_DIST = tmp_path
+    client = Client()
+    client.force_login(bob)
+    response = client.get("/")
+    assert response.status_code == 503
+    assert b"make frontend" in response.content
 
 
 def test_the_embedded_thread_pool_runs_an_import_in_the_background(

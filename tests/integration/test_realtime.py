@@ -72,3 +72,27 @@ def test_an_anonymous_socket_is_refused(transactional_db, campaign):
         return connected
 
     assert async_to_sync(scenario)() is False
+
+
+def test_viewers_of_a_tree_see_each_other_arrive_and_leave(transactional_db, campaign, bob, carol):
+    tree_id = make_problem(campaign).tree.pk
+    carol_headers, bob_headers = session_headers(carol), session_headers(bob)
+
+    async def scenario() -> tuple[dict, dict, dict]:
+        first = WebsocketCommunicator(application, f"/ws/trees/{tree_id}/", headers=carol_headers)
+        assert (await first.connect())[0]
+        assert (await first.receive_json_from(timeout=5))["type"] == "hello"
+        second = WebsocketCommunicator(application, f"/ws/trees/{tree_id}/", headers=bob_headers)
+        assert (await second.connect())[0]
+        assert (await second.receive_json_from(timeout=5))["type"] == "hello"
+        joined = await first.receive_json_from(timeout=5)
+        here = await second.receive_json_from(timeout=5)
+        await second.disconnect()
+        left = await first.receive_json_from(timeout=5)
+        await first.disconnect()
+        return joined, here, left
+
+    joined, here, left = async_to_sync(scenario)()
+    assert (joined["type"], joined["viewer"]["username"]) == ("presence.join", bob.username)
+    assert (here["type"], here["viewer"]["username"]) == ("presence.here", carol.username)
+    assert (left["type"], left["viewer"]["user_id"]) == ("presence.leave", bob.pk)

@@ -153,7 +153,7 @@ class ProblemDetail(generics.RetrieveAPIView):
     serializer_class = s.ProblemDetailSerializer
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
-        return problems_for(self.request.user).select_related("tree")
+        return problems_for(self.request.user).select_related("tree", "campaign")
 
 
 class ImportCreate(APIView):

@@ -25,6 +25,7 @@ from trees.models import (
     SuggestedLabel,
 )
 from trees.models.labels import RATING_CHOICES
+from trees.queries import get_role
 from trees.services.longthoughts import MAX_TEXT_CHARS as MAX_LONG_THOUGHT_CHARS
 
 
@@ -102,9 +103,44 @@ class ProblemSerializer(serializers.ModelSerializer):
         ]
 
 
+class ProblemNavigationSerializer(serializers.Serializer):
+    """Where a problem sits in its campaign, for the workspace header."""
+
+    campaign_slug = serializers.CharField()
+    campaign_name = serializers.CharField()
+    my_role = serializers.CharField(allow_null=True)
+    position = serializers.IntegerField(help_text="1-based position by id within the campaign.")
+    total = serializers.IntegerField()
+    prev = serializers.IntegerField(allow_null=True)
+    next = serializers.IntegerField(allow_null=True)
+
+
 class ProblemDetailSerializer(ProblemSerializer):
+    navigation = serializers.SerializerMethodField()
+
     class Meta(ProblemSerializer.Meta):
-        fields = [*ProblemSerializer.Meta.fields, "reference_solution", "metadata"]
+        fields = [*ProblemSerializer.Meta.fields, "reference_solution", "metadata", "navigation"]
+
+    @extend_schema_field(ProblemNavigationSerializer)
+    def get_navigation(self, problem: Problem) -> dict[str, object]:
+        siblings = Problem.objects.filter(campaign_id=problem.campaign_id)
+        campaign = problem.campaign
+        request = self.context.get("request")
+        return {
+            "campaign_slug": campaign.slug,
+            "campaign_name": campaign.name,
+            "my_role": get_role(request.user, campaign.pk) if request else None,
+            "position": siblings.filter(pk__lte=problem.pk).count(),
+            "total": campaign.problem_count,
+            "prev": siblings.filter(pk__lt=problem.pk)
+            .order_by("-pk")
+            .values_list("pk", flat=True)
+            .first(),
+            "next": siblings.filter(pk__gt=problem.pk)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+            .first(),
+        }
 
 
 class ImportRequestSerializer(serializers.Serializer):
@@ -197,6 +233,18 @@ class AssignmentFinishSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=["submitted", "skipped"])
 
 
+@extend_schema_field(
+    {
+        "type": "object",
+        "description": "How many experts gave each rating.",
+        "properties": {key: {"type": "integer"} for key in ("1", "0", "-1")},
+        "required": ["1", "0", "-1"],
+    }
+)
+class LabelCountsField(serializers.DictField):
+    pass
+
+
 class NodeSerializer(serializers.Serializer):
     """The shape of one node (see trees.queries.node_dict); documentation only."""
 
@@ -205,6 +253,10 @@ class NodeSerializer(serializers.Serializer):
     text = serializers.CharField()
     kind = serializers.CharField()
     origin = serializers.CharField()
+    author = serializers.IntegerField(allow_null=True)
+    source = serializers.CharField()
+    confidence = serializers.FloatField(allow_null=True)
+    token_count = serializers.IntegerField(allow_null=True)
     depth = serializers.IntegerField()
     order = serializers.IntegerField()
     is_terminal = serializers.BooleanField()
@@ -212,23 +264,47 @@ class NodeSerializer(serializers.Serializer):
     extracted_answer = serializers.CharField()
     mc_soft = serializers.FloatField(allow_null=True)
     mc_hard = serializers.FloatField(allow_null=True)
-    label_counts = serializers.DictField(child=serializers.IntegerField())
+    rollout_count = serializers.IntegerField()
+    score = serializers.FloatField(allow_null=True)
+    visits = serializers.IntegerField()
+    value_sum = serializers.FloatField()
+    parts = serializers.DictField(child=serializers.CharField())
+    cluster_id = serializers.IntegerField(allow_null=True)
+    label_counts = LabelCountsField()
     gold = serializers.IntegerField(allow_null=True)
     my_label = serializers.IntegerField(allow_null=True)
     version = serializers.IntegerField()
     is_deleted = serializers.BooleanField()
+    job = serializers.IntegerField(allow_null=True)
+
+
+class TreeProblemSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    campaign = serializers.IntegerField()
+    external_id = serializers.CharField()
+    statement = serializers.CharField()
+    reference_answer = serializers.CharField()
+    answer_type = serializers.CharField()
+
+
+class PendingSuggestionSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    rating = serializers.IntegerField()
 
 
 class TreeSerializer(serializers.Serializer):
     """The whole tree of a problem; documentation only."""
 
     id = serializers.IntegerField()
-    problem = serializers.DictField()
+    problem = TreeProblemSerializer()
     root = serializers.IntegerField()
     node_count = serializers.IntegerField()
     labelled_count = serializers.IntegerField()
     correct_leaves = serializers.IntegerField()
     nodes = NodeSerializer(many=True)
+    suggestions = serializers.DictField(
+        child=PendingSuggestionSerializer(), help_text="Pending model-suggested labels by node id."
+    )
 
 
 class ExpandSerializer(serializers.Serializer):

@@ -1,0 +1,8 @@
+export function ErrorNote({ error }: { error: string | null | undefined }) {
+  if (!error) return null;
+  return (
+    <div className="error-note" role="alert">
+      {error}
+    </div>
+  );
+}

@@ -1,0 +1,42 @@
+// Realtime tree events (see trees/events.py) applied to the index as non-undoable updates.
+import { patchNode, removeSubtree, upsertNode, type TreeIndex } from "./tree";
+import type { ApiNode, Job, Rating } from "./types";
+
+export type TreeEvent =
+  | { type: "node.created" | "node.updated" | "node.restored"; tree: number; node: ApiNode }
+  | { type: "node.deleted"; tree: number; node: ApiNode }
+  | {
+      type: "label.changed";
+      tree: number;
+      node_id: number;
+      user_id: number;
+      rating: Rating | null;
+      counts: ApiNode["label_counts"];
+    }
+  | { type: "gold.changed"; tree: number; node_id: number; rating: Rating | null }
+  | { type: "job.progress"; tree: number; job: Job };
+
+export function applyTreeEvent(index: TreeIndex, event: TreeEvent, me: number | null): TreeIndex {
+  switch (event.type) {
+    case "node.created":
+    case "node.restored":
+      return upsertNode(index, event.node);
+    case "node.updated": {
+      const current = index.nodes.get(event.node.id);
+      // A late event must not roll back a newer version we already hold.
+      if (current && current.version > event.node.version) return index;
+      return upsertNode(index, { ...event.node, my_label: current?.my_label ?? null });
+    }
+    case "node.deleted":
+      return removeSubtree(index, event.node.id);
+    case "label.changed":
+      return patchNode(index, event.node_id, {
+        label_counts: event.counts,
+        ...(event.user_id === me ? { my_label: event.rating } : {}),
+      });
+    case "gold.changed":
+      return patchNode(index, event.node_id, { gold: event.rating });
+    case "job.progress":
+      return index;
+  }
+}

@@ -1,0 +1,4 @@
+// Placeholder: the data lead's exports page. Replaced by the full page.
+export function ExportsPage() {
+  return <div className="page">Exports</div>;
+}
