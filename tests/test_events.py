@@ -9,6 +9,8 @@ import pytest
 
 from tests.factories import make_problem, root_of
 from trees import events
+from trees.core.generation import Candidate
+from trees.services.critique import do_add_proposal, do_expert_critique
 from trees.services.jobs import do_create_job, do_start_job
 from trees.services.labels import do_label_step, do_set_gold_label
 from trees.services.nodes import do_add_child_step, do_edit_step, do_set_deleted
@@ -21,6 +23,7 @@ SCHEMAS = {
     "label.changed": events.LabelEvent,
     "gold.changed": events.GoldEvent,
     "job.progress": events.JobEvent,
+    "critique.created": events.CritiqueEvent,
 }
 
 
@@ -46,6 +49,10 @@ def test_each_write_sends_its_event_after_commit_with_the_declared_shape(
         do_set_deleted(step, False)
         job, _ = do_create_job("expand", campaign=campaign, tree=step.tree, node=step)
         do_start_job(job.pk)
+        loop, _ = do_create_job("critique_loop", campaign=campaign, tree=step.tree, node=step)
+        proposal = do_add_proposal(loop, step, Candidate("5 + 1 = 6"), None, 1)
+        do_expert_critique(loop, bob, "revise", "Say what 6 counts.")
+        assert proposal.parent_id == step.pk
     assert {event["type"] for event in sent} == set(SCHEMAS)
     for event in sent:
         schema = SCHEMAS[event["type"]]

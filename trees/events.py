@@ -40,7 +40,15 @@ class JobEvent(TypedDict):
     job: dict[str, Any]
 
 
-Event = NodeEvent | LabelEvent | GoldEvent | JobEvent
+class CritiqueEvent(TypedDict):
+    """A proposal of a propose-critique loop was judged (by a model or an expert)."""
+
+    type: Literal["critique.created"]
+    tree: int
+    critique: dict[str, Any]
+
+
+Event = NodeEvent | LabelEvent | GoldEvent | JobEvent | CritiqueEvent
 EVENT_TYPES = {
     "node.created",
     "node.updated",
@@ -49,6 +57,7 @@ EVENT_TYPES = {
     "label.changed",
     "gold.changed",
     "job.progress",
+    "critique.created",
 }
 
 

@@ -41,12 +41,13 @@ def _run_in_thread(task: Any, args: tuple[Any, ...], task_id: str) -> None:
         connections.close_all()
 
 
-def dispatch(task: Any, *args: Any, queue: str | None = None) -> str:
+def dispatch(task: Any, *args: Any, queue: str | None = None, task_id: str | None = None) -> str:
     """Queue `task(*args)` after the current transaction commits; returns the task id.
 
-    `queue` overrides the task's route (a ModelProfile names the queue its workers listen on).
+    `queue` overrides the task's route (a ModelProfile names the queue its workers listen on);
+    `task_id` is for callers that record the id before sending (campaign-wide runs).
     """
-    task_id = str(uuid.uuid4())
+    task_id = task_id or str(uuid.uuid4())
     mode = settings.JOBS_MODE
 
     def send() -> None:

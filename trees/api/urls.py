@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.urls import path
 from rest_framework.authtoken.views import obtain_auth_token
 
-from trees.api import campaigns, exports, generation, jobs, longthoughts, nodes
+from trees.api import campaigns, exports, generation, jobs, longthoughts, nodes, search
 
 urlpatterns = [
     path("auth/token/", obtain_auth_token, name="auth-token"),
@@ -91,5 +91,43 @@ urlpatterns = [
         "campaigns/<slug:slug>/export-schedules/<int:pk>/",
         exports.ExportScheduleDetail.as_view(),
         name="export-schedule-detail",
+    ),
+    # Propose-critique loops, automated tree building, the step DAG.
+    path(
+        "nodes/<int:pk>/critique-loop/",
+        search.NodeCritiqueLoop.as_view(),
+        name="node-critique-loop",
+    ),
+    path("loops/<int:pk>/", search.LoopDetail.as_view(), name="loop-detail"),
+    path("loops/<int:pk>/pause/", search.LoopPause.as_view(), name="loop-pause"),
+    path("loops/<int:pk>/resume/", search.LoopResume.as_view(), name="loop-resume"),
+    path("loops/<int:pk>/accept/", search.LoopAccept.as_view(), name="loop-accept"),
+    path("loops/<int:pk>/critiques/", search.LoopCritiques.as_view(), name="loop-critiques"),
+    path("loops/<int:pk>/edit/", search.LoopEdit.as_view(), name="loop-edit"),
+    path("nodes/<int:pk>/beam-search/", search.NodeBeamSearch.as_view(), name="node-beam-search"),
+    path("nodes/<int:pk>/mcts/", search.NodeMcts.as_view(), name="node-mcts"),
+    path("nodes/<int:pk>/recomplete/", search.NodeRecomplete.as_view(), name="node-recomplete"),
+    path(
+        "campaigns/<slug:slug>/search-runs/",
+        search.CampaignSearchRuns.as_view(),
+        name="campaign-search-runs",
+    ),
+    path(
+        "campaigns/<slug:slug>/cluster/", search.CampaignCluster.as_view(), name="campaign-cluster"
+    ),
+    path(
+        "campaigns/<slug:slug>/cluster-settings/",
+        search.CampaignClusterSettings.as_view(),
+        name="campaign-cluster-settings",
+    ),
+    path("problems/<int:pk>/cluster/", search.ProblemCluster.as_view(), name="problem-cluster"),
+    path("problems/<int:pk>/dag/", search.ProblemDag.as_view(), name="problem-dag"),
+    path(
+        "problems/<int:pk>/dag/paths/", search.ProblemDagPaths.as_view(), name="problem-dag-paths"
+    ),
+    path(
+        "problems/<int:pk>/dag/long-thought/",
+        search.ProblemDagLongThought.as_view(),
+        name="problem-dag-long-thought",
     ),
 ]

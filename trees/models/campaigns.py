@@ -42,6 +42,10 @@ class Campaign(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     problem_count = models.PositiveIntegerField(default=0)
+    # The step DAG: steps whose embeddings are at least this cosine-similar share a cluster,
+    # when their depths differ by at most the band.
+    cluster_threshold = models.FloatField(default=0.9)
+    cluster_depth_band = models.PositiveSmallIntegerField(default=0)
 
     def __str__(self) -> str:
         return self.name

@@ -22,6 +22,8 @@ class Job(models.Model):
     class Status(models.TextChoices):
         QUEUED = "queued"
         RUNNING = "running"
+        # A propose-critique loop an expert paused: not finished, not run until resumed.
+        PAUSED = "paused"
         SUCCEEDED = "succeeded"
         FAILED = "failed"
         CANCELLED = "cancelled"
@@ -36,6 +38,10 @@ class Job(models.Model):
     )
     node = models.ForeignKey(
         "trees.Node", on_delete=models.SET_NULL, related_name="+", null=True, blank=True
+    )
+    # A campaign-wide run is a parent job whose children are the per-problem jobs.
+    parent = models.ForeignKey(
+        "self", on_delete=models.CASCADE, related_name="children", null=True, blank=True
     )
     kind = models.CharField(max_length=16, choices=Kind.choices)
     params = models.JSONField(default=dict, blank=True)

@@ -68,6 +68,8 @@ class Critique(models.Model):
     text = models.TextField()
     verdict = models.CharField(max_length=8, choices=Verdict.choices)
     round = models.PositiveSmallIntegerField(default=1)
+    # The version of the step's text this critique judged: an expert edit makes it stale.
+    node_version = models.PositiveIntegerField(default=1)
     loop = models.ForeignKey(
         "trees.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -19,6 +19,7 @@ def job_to_dict(job: Job) -> dict[str, Any]:
         "campaign": job.campaign_id,
         "tree": job.tree_id,
         "node": job.node_id,
+        "parent": job.parent_id,
         "params": job.params,
         "progress": {"done": job.progress_done, "total": job.progress_total},
         "error": job.error,
@@ -46,6 +47,7 @@ def do_create_job(
     created_by: Any = None,
     idempotency_key: str | None = None,
     input_file: Any = None,
+    parent: Job | None = None,
 ) -> tuple[Job, bool]:
     """Create a queued job, or return the existing one with the same idempotency key.
 
@@ -65,6 +67,7 @@ def do_create_job(
                 params=params or {},
                 created_by=created_by,
                 idempotency_key=idempotency_key or None,
+                parent=parent,
             )
             if input_file is not None:
                 job.input_file.save(getattr(input_file, "name", "upload"), input_file, save=False)
@@ -77,11 +80,11 @@ def do_create_job(
 
 
 def do_start_job(job_id: int) -> Job | None:
-    """Mark a job running and count the attempt; None when it is finished or cancelled
-    (a re-delivered task then does nothing)."""
+    """Mark a job running and count the attempt; None when it is finished, cancelled or paused
+    (a re-delivered task then does nothing; a paused loop runs again only once resumed)."""
     with transaction.atomic():
         job = Job.objects.select_for_update().filter(pk=job_id).first()
-        if job is None or job.is_finished:
+        if job is None or job.is_finished or job.status == Job.Status.PAUSED:
             return None
         job.status = Job.Status.RUNNING
         job.attempts = F("attempts") + 1
@@ -129,8 +132,11 @@ def do_fail_job(job: Job, error: str, result: dict[str, Any] | None = None) -> J
 
 
 def do_cancel_job(job: Job) -> Job:
+    """Cancel a job; a campaign-wide run's unfinished children are cancelled with it."""
     if job.is_finished:
         raise Conflict(f"Job {job.pk} has already {job.status}.")
+    for child in Job.objects.filter(parent=job).exclude(status__in=Job.FINISHED):
+        _finish(child, Job.Status.CANCELLED)
     return _finish(job, Job.Status.CANCELLED)
 
 
