@@ -103,6 +103,13 @@ CASES: list[tuple[str, str, Any, Any, list[Any]]] = [
     ),
     ("list schedules", "get", lambda w: "/api/v1/campaigns/pilot/export-schedules/", None, LEADS),
     (
+        "pause schedule",
+        "patch",
+        lambda w: f"/api/v1/campaigns/pilot/export-schedules/{w.schedule.pk}/",
+        lambda w: {"enabled": False},
+        LEADS,
+    ),
+    (
         "delete schedule",
         "delete",
         lambda w: f"/api/v1/campaigns/pilot/export-schedules/{w.schedule.pk}/",

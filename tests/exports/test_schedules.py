@@ -82,3 +82,20 @@ def test_a_disabled_or_removed_schedule_makes_nothing(labelled, larry):
     do_delete_export_schedule(schedule)
     run_export_schedule.apply(args=[schedule.pk])
     assert not Export.objects.exists()
+
+
+def test_a_lead_pauses_and_resumes_a_schedule(labelled, larry, client_for):
+    client = client_for(larry)
+    created = client.post(
+        URL, {"format": "dpo", "interval": {"every": 1, "period": "hours"}}, format="json"
+    ).json()
+    paused = client.patch(f"{URL}{created['id']}/", {"enabled": False}, format="json")
+    assert paused.status_code == 200, paused.content
+    assert paused.json()["enabled"] is False
+    assert not PeriodicTask.objects.get(pk=created["periodic_task"]).enabled
+    run_export_schedule.apply(args=[created["id"]])
+    assert not Export.objects.exists()
+    resumed = client.patch(f"{URL}{created['id']}/", {"enabled": True}, format="json")
+    assert resumed.json()["enabled"] is True
+    assert PeriodicTask.objects.get(pk=created["periodic_task"]).enabled
+    assert client.patch(f"{URL}{created['id']}/", {}, format="json").status_code in (400, 422)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.http import FileResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import generics, status
+from rest_framework import generics, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -19,6 +19,7 @@ from trees.services.exports import (
     do_create_export,
     do_create_export_schedule,
     do_delete_export_schedule,
+    do_set_export_schedule_enabled,
     export_path,
     get_export_for,
     get_schedule_for,
@@ -135,7 +136,22 @@ class CampaignExportSchedules(generics.ListAPIView):
         return Response(s.ExportScheduleSerializer(schedule).data, status=status.HTTP_201_CREATED)
 
 
+class ExportScheduleUpdateSerializer(serializers.Serializer):
+    enabled = serializers.BooleanField()
+
+
 class ExportScheduleDetail(APIView):
+    @extend_schema(request=ExportScheduleUpdateSerializer, responses=s.ExportScheduleSerializer)
+    def patch(self, request: Request, slug: str, pk: int) -> Response:
+        """Pause (`enabled: false`) or resume a schedule."""
+        campaign = get_campaign_for(request.user, slug, Role.LEAD)
+        body = ExportScheduleUpdateSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        schedule = do_set_export_schedule_enabled(
+            get_schedule_for(campaign, pk), body.validated_data["enabled"]
+        )
+        return Response(s.ExportScheduleSerializer(schedule).data)
+
     @extend_schema(responses={204: None})
     def delete(self, request: Request, slug: str, pk: int) -> Response:
         """Stop and remove a schedule; the exports it made stay."""

@@ -256,6 +256,20 @@ def do_create_export_schedule(
 
 
 @transaction.atomic
+def do_set_export_schedule_enabled(schedule: ExportSchedule, enabled: bool) -> ExportSchedule:
+    """Pause or resume a schedule: the flag on the schedule and on its periodic task, so beat
+    stops sending runs and a run already sent does nothing (run_export_schedule checks it)."""
+    schedule.enabled = enabled
+    schedule.save(update_fields=["enabled"])
+    task = PeriodicTask.objects.filter(pk=schedule.periodic_task_id).first()
+    if task is not None:
+        # save(), not a queryset update: its signal tells beat to reload its schedule.
+        task.enabled = enabled
+        task.save(update_fields=["enabled"])
+    return schedule
+
+
+@transaction.atomic
 def do_delete_export_schedule(schedule: ExportSchedule) -> None:
     """Remove a schedule and its periodic task; the exports it made stay."""
     if schedule.periodic_task_id is not None:
