@@ -17,7 +17,7 @@ from typing import Any
 import networkx as nx
 
 from trees.core.answers import grade
-from trees.core.dag import cluster_embeddings
+from trees.core.dag import cluster_embeddings, number_signature
 from trees.core.generation import Candidate, build_prompt, make_candidate, stop_sequences
 from trees.core.search import (
     Budget,
@@ -485,6 +485,7 @@ def run_cluster(job: Job) -> None:
     threshold = float(job.params.get("threshold") or campaign.cluster_threshold)
     band = job.params.get("band")
     band = int(campaign.cluster_depth_band if band is None else band)
+    same_numbers = job.params.get("same_numbers", True)
     trees = (
         [Tree.objects.get(pk=job.tree_id)]
         if job.tree_id
@@ -501,8 +502,13 @@ def run_cluster(job: Job) -> None:
             .values_list("pk", "text", "depth", "parent_id")
         )
         steps = [row for row in rows if row[3] is not None]
+        texts = [row[1] for row in steps]
         labels = cluster_embeddings(
-            embed([row[1] for row in steps]), [row[2] for row in steps], threshold, band
+            embed(texts),
+            [row[2] for row in steps],
+            threshold,
+            band,
+            keys=[number_signature(text) for text in texts] if same_numbers else None,
         )
         # The question is its own cluster, 0; steps are numbered from 1.
         mapping = {row[0]: 0 for row in rows if row[3] is None}
@@ -518,6 +524,7 @@ def run_cluster(job: Job) -> None:
             "changed": changed,
             "threshold": threshold,
             "band": band,
+            "same_numbers": same_numbers,
             "embedder": embedder_name(),
         },
     )

@@ -155,3 +155,14 @@ def test_random_trees_give_valid_paths(seed):
                 assert visit.returns_to in main
         plan = path_to_plan(graph, path, {s.id: s.parent for s in steps})
         assert plan and plan[-1].action == "end"
+
+
+def test_keys_keep_steps_with_different_numbers_apart():
+    from trees.core.dag import number_signature
+
+    texts = ["12 / 3 = 4 groups of pens.", "There are 12 / 3 = 4 groups.", "12 / 2 = 6 groups."]
+    assert number_signature(texts[0]) == number_signature(texts[1]) == ("12", "3", "4")
+    vectors = np.array([[1.0, 0.0], [0.8, 0.6], [0.99, 0.1]])
+    keys = [number_signature(t) for t in texts]
+    assert cluster_embeddings(vectors, [1, 1, 1], 0.75) == [0, 0, 0]
+    assert cluster_embeddings(vectors, [1, 1, 1], 0.75, keys=keys) == [0, 0, 1]

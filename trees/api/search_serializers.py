@@ -87,6 +87,9 @@ class ClusterSerializer(serializers.Serializer):
         min_value=0.01, max_value=1.0, required=False, help_text="Default: the campaign's."
     )
     band = serializers.IntegerField(min_value=0, max_value=16, required=False)
+    same_numbers = serializers.BooleanField(
+        default=True, help_text="Only steps that state the same numbers share a cluster."
+    )
     idempotency_key = serializers.CharField(max_length=200, required=False)
 
 

@@ -18,7 +18,8 @@ from __future__ import annotations
 
 import math
 import random
-from collections.abc import Iterable, Sequence
+import re
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -57,8 +58,22 @@ def normalize_rows(matrix: np.ndarray) -> np.ndarray:
     return matrix / np.where(norms == 0, 1.0, norms)
 
 
+_NUMBER = re.compile(r"(?<![\w.])-?\d+(?:[.,]\d+)*(?:/\d+)?")
+
+
+def number_signature(text: str) -> tuple[str, ...]:
+    """The numbers a step states, sorted: two arithmetic steps say the same thing only if
+    they state the same numbers, which sentence embeddings do not see well ("12 / 3 = 4" and
+    "12 / 2 = 6" embed closer than a paraphrase of either)."""
+    return tuple(sorted(match.group(0).replace(",", "") for match in _NUMBER.finditer(text)))
+
+
 def cluster_embeddings(
-    embeddings: np.ndarray, depths: Sequence[int], threshold: float, band: int = 0
+    embeddings: np.ndarray,
+    depths: Sequence[int],
+    threshold: float,
+    band: int = 0,
+    keys: Sequence[Hashable] | None = None,
 ) -> list[int]:
     """Cluster labels (0, 1, ... in order of first appearance) for the rows of `embeddings`.
 
@@ -66,7 +81,8 @@ def cluster_embeddings(
     member) is most similar to it, if that cosine similarity is at least `threshold` and the
     leader's depth is within `band` of its own; otherwise it leads a new cluster. Comparing
     with the leader, not with any member, keeps clusters from chaining far apart. Callers
-    pass rows ordered by depth then id, so the result is deterministic.
+    pass rows ordered by depth then id, so the result is deterministic. With `keys`, a row
+    only joins a cluster whose leader has the same key (e.g. `number_signature`).
     """
     count = len(depths)
     if embeddings.shape[0] != count:
@@ -81,6 +97,8 @@ def cluster_embeddings(
         if leaders:
             leader_rows = np.asarray(leaders)
             near = np.abs(depth[leader_rows] - depth[row]) <= band
+            if keys is not None:
+                near &= np.asarray([keys[leader] == keys[row] for leader in leaders])
             if near.any():
                 candidates = leader_rows[near]
                 similarity = vectors[candidates] @ vectors[row]

@@ -19,7 +19,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='campaign',
             name='cluster_threshold',
-            field=models.FloatField(default=0.9),
+            field=models.FloatField(default=0.75),
         ),
         migrations.AddField(
             model_name='critique',

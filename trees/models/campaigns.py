@@ -44,7 +44,7 @@ class Campaign(models.Model):
     problem_count = models.PositiveIntegerField(default=0)
     # The step DAG: steps whose embeddings are at least this cosine-similar share a cluster,
     # when their depths differ by at most the band.
-    cluster_threshold = models.FloatField(default=0.9)
+    cluster_threshold = models.FloatField(default=0.75)
     cluster_depth_band = models.PositiveSmallIntegerField(default=0)
 
     def __str__(self) -> str:
