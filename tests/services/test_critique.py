@@ -66,7 +66,7 @@ def test_a_loop_runs_until_the_critic_accepts_or_the_rounds_run_out(campaign, bo
 def test_a_paused_loop_waits_and_acts_on_the_experts_critique_when_resumed(
     campaign, bob, monkeypatch
 ):
-    job, root = make_loop(campaign, bob, seed=4, rounds=4)
+    job, _ = make_loop(campaign, bob, seed=4, rounds=4)
     # Stop after the first proposal: pause as soon as it is stored.
     import workers.critique as loop_module
 

@@ -76,9 +76,10 @@ def test_clustering_with_minilm_merges_the_paraphrased_branches(shop, campaign):
 
 def test_dag_paths_and_a_long_thought_from_one(shop, campaign, bob):
     payload = get_dag_payload(shop)  # unclustered: one vertex per node, the tree itself
-    assert not payload["clustered"] and len(payload["vertices"]) == Node.objects.filter(
-        tree=shop
-    ).count()
+    assert (
+        not payload["clustered"]
+        and len(payload["vertices"]) == Node.objects.filter(tree=shop).count()
+    )
     paths = get_dag_paths(shop, 3, 7, {"excursion_rate": 1.0})
     assert len(paths) == 3
     assert all(path["visits"][-1]["action"] == "end" for path in paths)

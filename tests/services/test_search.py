@@ -86,9 +86,7 @@ def test_beam_search_keeps_b_nodes_per_depth_within_its_budget(campaign, bob):
     )
     assert expanded_parents
     for depth in range(2, 8):
-        parents = set(
-            Node.objects.filter(job=job, depth=depth).values_list("parent_id", flat=True)
-        )
+        parents = set(Node.objects.filter(job=job, depth=depth).values_list("parent_id", flat=True))
         assert len(parents) <= 2
     if job.result["found"]:
         found = Node.objects.get(pk=job.result["found"])
@@ -218,9 +216,7 @@ def test_cancelling_a_run_cancels_its_children(campaign, larry):
 
     do_fan_out(parent)
     do_cancel_job(parent)
-    assert set(Job.objects.filter(parent=parent).values_list("status", flat=True)) == {
-        "cancelled"
-    }
+    assert set(Job.objects.filter(parent=parent).values_list("status", flat=True)) == {"cancelled"}
     assert do_roll_up(parent.pk).status == "cancelled"
 
 
