@@ -9,6 +9,7 @@ import {
   filterGroups,
   formatBytes,
   FORMATS,
+  formatWhen,
   parseProblemIds,
   percent,
   SCHEDULE_DEFAULTS,
@@ -253,5 +254,17 @@ describe("serverErrors", () => {
     });
     expect(serverErrors({ detail: "Nope." })).toEqual({ message: "Nope.", fields: {} });
     expect(serverErrors(undefined)).toEqual({ message: null, fields: {} });
+  });
+});
+
+describe("formatWhen", () => {
+  it("says recent times relative to now", () => {
+    const now = Date.parse("2026-01-02T12:00:00Z");
+    expect(formatWhen("2026-01-02T11:59:50Z", now)).toBe("just now");
+    expect(formatWhen("2026-01-02T11:56:00Z", now)).toBe("4 min ago");
+    expect(formatWhen("2026-01-02T09:00:00Z", now)).toBe("3 h ago");
+    expect(formatWhen("2025-12-20T09:00:00Z", now)).toMatch(/2025/);
+    expect(formatWhen(null, now)).toBe("—");
+    expect(formatWhen("garbage", now)).toBe("garbage");
   });
 });

@@ -450,3 +450,16 @@ function flatten(messages: unknown): string {
   }
   return String(messages);
 }
+
+/** When something happened, as people say it: "just now", "4 min ago", "3 h ago", else the
+ * date and time. */
+export function formatWhen(iso: string | null | undefined, now: number = Date.now()): string {
+  if (!iso) return "—";
+  const at = Date.parse(iso);
+  if (Number.isNaN(at)) return iso;
+  const seconds = Math.round((now - at) / 1000);
+  if (seconds < 45) return "just now";
+  if (seconds < 3600) return `${Math.max(1, Math.round(seconds / 60))} min ago`;
+  if (seconds < 86_400) return `${Math.round(seconds / 3600)} h ago`;
+  return new Date(at).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
+}
