@@ -88,6 +88,41 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  "/api/v1/campaigns/{slug}/cluster/": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** @description Cluster the steps of every tree of the campaign (leads). */
+    post: operations["v1_campaigns_cluster_create"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/v1/campaigns/{slug}/cluster-settings/": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** @description The campaign's similarity threshold and depth band for clustering. */
+    get: operations["v1_campaigns_cluster_settings_retrieve"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    /** @description Change them (leads). */
+    patch: operations["v1_campaigns_cluster_settings_partial_update"];
+    trace?: never;
+  };
   "/api/v1/campaigns/{slug}/export-schedules/": {
     parameters: {
       query?: never;
@@ -120,7 +155,8 @@ export interface paths {
     delete: operations["v1_campaigns_export_schedules_destroy"];
     options?: never;
     head?: never;
-    patch?: never;
+    /** @description Pause (`enabled: false`) or resume a schedule. */
+    patch: operations["v1_campaigns_export_schedules_partial_update"];
     trace?: never;
   };
   "/api/v1/campaigns/{slug}/exports/": {
@@ -241,6 +277,26 @@ export interface paths {
     get: operations["v1_campaigns_problems_list"];
     put?: never;
     post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/v1/campaigns/{slug}/search-runs/": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * @description A campaign-wide run (leads): one job per matching problem, fanned out across the
+     *     workers; the returned parent job reports their aggregate progress and cancels them.
+     */
+    post: operations["v1_campaigns_search_runs_create"];
     delete?: never;
     options?: never;
     head?: never;
@@ -384,6 +440,111 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  "/api/v1/loops/{id}/": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** @description The loop's job and its thread: proposals and critiques with who wrote each. */
+    get: operations["v1_loops_retrieve"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/v1/loops/{id}/accept/": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** @description Accept the current proposal: the loop ends with it. */
+    post: operations["v1_loops_accept_create"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/v1/loops/{id}/critiques/": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * @description My own critique of the current proposal, in place of the model's. Pause the loop
+     *     first; on resume the loop acts on it (revise: the proposer rewrites the step).
+     */
+    post: operations["v1_loops_critiques_create"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/v1/loops/{id}/edit/": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** @description Edit the current proposal (its revisions are kept); the critic judges it again. */
+    post: operations["v1_loops_edit_create"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/v1/loops/{id}/pause/": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** @description Pause the loop after what it is doing now (to edit, critique or accept). */
+    post: operations["v1_loops_pause_create"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/v1/loops/{id}/resume/": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** @description Resume a paused loop from where it stands. */
+    post: operations["v1_loops_resume_create"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   "/api/v1/me/": {
     parameters: {
       query?: never;
@@ -452,6 +613,26 @@ export interface paths {
     patch: operations["v1_nodes_partial_update"];
     trace?: never;
   };
+  "/api/v1/nodes/{id}/beam-search/": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * @description Step-level beam search from this step: keep the B best by the chosen score, expand
+     *     each into k, to depth D or until a verified correct answer.
+     */
+    post: operations["v1_nodes_beam_search_create"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   "/api/v1/nodes/{id}/children/": {
     parameters: {
       query?: never;
@@ -463,6 +644,23 @@ export interface paths {
     put?: never;
     /** @description Write my own next step below this node. */
     post: operations["v1_nodes_children_create"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/v1/nodes/{id}/critique-loop/": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** @description Start a propose-critique loop below this step (a critique_loop Job). */
+    post: operations["v1_nodes_critique_loop_create"];
     delete?: never;
     options?: never;
     head?: never;
@@ -553,6 +751,46 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  "/api/v1/nodes/{id}/mcts/": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * @description MCTS from this step (UCT, or PUCT with confidence as the prior); visits and values
+     *     are stored on the nodes.
+     */
+    post: operations["v1_nodes_mcts_create"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/v1/nodes/{id}/recomplete/": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * @description Steiner re-completion of a correct path through this step: truncate at a random
+     *     step, re-complete m times without the answer, then once with it revealed.
+     */
+    post: operations["v1_nodes_recomplete_create"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   "/api/v1/nodes/{id}/restore/": {
     parameters: {
       query?: never;
@@ -612,6 +850,80 @@ export interface paths {
     get: operations["v1_problems_retrieve"];
     put?: never;
     post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/v1/problems/{id}/cluster/": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** @description Cluster this tree's steps by meaning (the step DAG's vertices): a cluster Job. */
+    post: operations["v1_problems_cluster_create"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/v1/problems/{id}/dag/": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * @description The tree merged into its step DAG: clusters with their member nodes, edges and
+     *     Steiner's heuristic scores.
+     */
+    get: operations["v1_problems_dag_retrieve"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/v1/problems/{id}/dag/long-thought/": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** @description Derive a long thought (a draft) from one sampled DAG path. */
+    post: operations["v1_problems_dag_long_thought_create"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/v1/problems/{id}/dag/paths/": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * @description Sample paths on the DAG from the question to a correct answer, with backtracking
+     *     excursions (seeded: the same seed gives the same paths).
+     */
+    post: operations["v1_problems_dag_paths_create"];
     delete?: never;
     options?: never;
     head?: never;
@@ -711,6 +1023,16 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
   schemas: {
+    AcceptRequest: {
+      text?: string;
+    };
+    /**
+     * @description * `proceed` - proceed
+     *     * `backtrack` - backtrack
+     *     * `end` - end
+     * @enum {string}
+     */
+    ActionEnum: "proceed" | "backtrack" | "end";
     /**
      * @description * `numeric` - Numeric
      *     * `expression` - Expression
@@ -755,6 +1077,11 @@ export interface components {
       username: string;
       password: string;
     };
+    Author: {
+      type: components["schemas"]["TypeEnum"];
+      id: number | null;
+      name: string;
+    };
     /**
      * @description * `vllm` - vLLM (in-process)
      *     * `openai` - OpenAI-compatible HTTP
@@ -763,6 +1090,33 @@ export interface components {
      * @enum {string}
      */
     BackendEnum: "vllm" | "openai" | "transformers" | "demo";
+    BeamSearchRequest: {
+      /** Format: double */
+      temperature?: number;
+      seed?: number;
+      budget?: components["schemas"]["BudgetRequest"];
+      idempotency_key?: string;
+      /** @default 2 */
+      beam_width: number;
+      /** @default 4 */
+      k: number;
+      /** @default 8 */
+      max_depth: number;
+      /** @default confidence */
+      score: components["schemas"]["ScoreEnum"];
+      /**
+       * @description Per candidate, for score=mc_value.
+       * @default 4
+       */
+      rollouts: number;
+      /** @default true */
+      stop_on_correct: boolean;
+    };
+    /** @description A search's allowance: model calls and/or generated tokens (either may be left out). */
+    BudgetRequest: {
+      max_calls?: number;
+      max_tokens?: number;
+    };
     Campaign: {
       readonly id: number;
       name: string;
@@ -794,6 +1148,22 @@ export interface components {
       default_model_profile?: number | null;
     };
     /**
+     * @description * `beam_search` - beam_search
+     *     * `mcts` - mcts
+     *     * `recomplete` - recomplete
+     * @enum {string}
+     */
+    CampaignRunKindEnum: "beam_search" | "mcts" | "recomplete";
+    CampaignRunRequest: {
+      kind: components["schemas"]["CampaignRunKindEnum"];
+      /** @description The parameters of the kind's per-node endpoint. */
+      params?: {
+        [key: string]: unknown;
+      };
+      filters?: components["schemas"]["RunFiltersRequest"];
+      idempotency_key?: string;
+    };
+    /**
      * @description * `draft` - Draft
      *     * `active` - Active
      *     * `paused` - Paused
@@ -801,6 +1171,51 @@ export interface components {
      * @enum {string}
      */
     CampaignStatusEnum: "draft" | "active" | "paused" | "archived";
+    ClusterRequest: {
+      /**
+       * Format: double
+       * @description Default: the campaign's.
+       */
+      threshold?: number;
+      band?: number;
+      /**
+       * @description Only steps that state the same numbers share a cluster.
+       * @default true
+       */
+      same_numbers: boolean;
+      idempotency_key?: string;
+    };
+    ClusterSettings: {
+      /** Format: double */
+      cluster_threshold?: number;
+      cluster_depth_band?: number;
+    };
+    Critique: {
+      id: number;
+      node: number;
+      round: number;
+      verdict: components["schemas"]["VerdictEnum"];
+      text: string;
+      node_version: number;
+      loop: number | null;
+      revision: number | null;
+      author: number | null;
+      model_profile: number | null;
+      by: components["schemas"]["Author"];
+      /** Format: date-time */
+      created_at: string | null;
+    };
+    CritiqueLoopStartRequest: {
+      /** Format: double */
+      temperature?: number;
+      seed?: number;
+      budget?: components["schemas"]["BudgetRequest"];
+      idempotency_key?: string;
+      /** @default 3 */
+      rounds: number;
+      /** @description Model profile of the critic; the proposer's by default. */
+      critic_profile?: number;
+    };
     Crontab: {
       /** @default * */
       minute: string;
@@ -824,6 +1239,76 @@ export interface components {
       day_of_month: string;
       /** @default * */
       month_of_year: string;
+    };
+    Dag: {
+      tree: number;
+      root: string | null;
+      clustered: boolean;
+      vertices: components["schemas"]["DagVertex"][];
+      edges: components["schemas"]["DagEdge"][];
+      dropped_edges: number;
+    };
+    DagEdge: {
+      source: string;
+      target: string;
+      weight: number;
+    };
+    DagLongThoughtRequest: {
+      seed?: number;
+      /** @default prose */
+      render: components["schemas"]["RenderEnum"];
+      /** @default 2 */
+      max_excursions: number;
+      /** @default 2 */
+      excursion_depth: number;
+      /**
+       * Format: double
+       * @default 0.5
+       */
+      excursion_rate: number;
+    };
+    DagPath: {
+      visits: components["schemas"]["DagVisit"][];
+      plan: components["schemas"]["PlanVisit"][];
+    };
+    DagPaths: {
+      paths: components["schemas"]["DagPath"][];
+    };
+    DagPathsRequestRequest: {
+      /** @default 5 */
+      n: number;
+      /** @default 0 */
+      seed: number;
+      /** @default 2 */
+      max_excursions: number;
+      /** @default 2 */
+      excursion_depth: number;
+      /**
+       * Format: double
+       * @default 0.5
+       */
+      excursion_rate: number;
+    };
+    DagVertex: {
+      /** @description "c<cluster id>", or "n<node id>" if not clustered. */
+      id: string;
+      members: number[];
+      depth: number;
+      text: string;
+      is_root: boolean;
+      correct: boolean;
+      incorrect: boolean;
+      in_degree: number;
+      out_degree: number;
+      dist_from_question: number | null;
+      dist_to_answer: number | null;
+      /** Format: double */
+      score: number;
+    };
+    DagVisit: {
+      vertex: string;
+      action: components["schemas"]["ActionEnum"];
+      returns_to: string | null;
     };
     /**
      * @description * `line` - One step per line
@@ -868,6 +1353,10 @@ export interface components {
       seed?: number;
       idempotency_key?: string;
     };
+    ExpertCritiqueRequest: {
+      verdict: components["schemas"]["VerdictEnum"];
+      text: string;
+    };
     Export: {
       readonly id: number;
       readonly campaign: number;
@@ -878,7 +1367,7 @@ export interface components {
        */
       readonly version: number;
       readonly filters: unknown;
-      readonly status: components["schemas"]["JobStatusEnum"];
+      readonly status: components["schemas"]["ExportStatusEnum"];
       readonly rows: number;
       readonly bytes: number;
       readonly sha256: string;
@@ -1008,6 +1497,15 @@ export interface components {
       /** @description Or run on a crontab (UTC). */
       crontab?: components["schemas"]["CrontabRequest"];
     };
+    /**
+     * @description * `queued` - Queued
+     *     * `running` - Running
+     *     * `succeeded` - Succeeded
+     *     * `failed` - Failed
+     *     * `cancelled` - Cancelled
+     * @enum {string}
+     */
+    ExportStatusEnum: "queued" | "running" | "succeeded" | "failed" | "cancelled";
     FirstErrorRequest: {
       /** @default 8 */
       rollouts_per_step: number;
@@ -1100,12 +1598,13 @@ export interface components {
     /**
      * @description * `queued` - Queued
      *     * `running` - Running
+     *     * `paused` - Paused
      *     * `succeeded` - Succeeded
      *     * `failed` - Failed
      *     * `cancelled` - Cancelled
      * @enum {string}
      */
-    JobStatusEnum: "queued" | "running" | "succeeded" | "failed" | "cancelled";
+    JobStatusEnum: "queued" | "running" | "paused" | "succeeded" | "failed" | "cancelled";
     LabelRequest: {
       rating: components["schemas"]["RatingEnum"];
       note?: string;
@@ -1191,6 +1690,32 @@ export interface components {
      * @enum {string}
      */
     LongThoughtStatusEnum: "draft" | "approved" | "rejected";
+    Loop: {
+      job: components["schemas"]["Job"];
+      thread: components["schemas"]["ThreadEntry"][];
+    };
+    MctsRequest: {
+      /** Format: double */
+      temperature?: number;
+      seed?: number;
+      budget?: components["schemas"]["BudgetRequest"];
+      idempotency_key?: string;
+      /** @default 16 */
+      iterations: number;
+      /** @default 3 */
+      k: number;
+      /** @default uct */
+      policy: components["schemas"]["PolicyEnum"];
+      /**
+       * Format: double
+       * @default 1.4
+       */
+      c: number;
+      /** @default 2 */
+      rollouts: number;
+      /** @default 8 */
+      max_depth: number;
+    };
     Member: {
       readonly id: number;
       readonly user: number;
@@ -1428,6 +1953,14 @@ export interface components {
       overlap?: number;
       default_model_profile?: number | null;
     };
+    PatchedClusterSettingsRequest: {
+      /** Format: double */
+      cluster_threshold?: number;
+      cluster_depth_band?: number;
+    };
+    PatchedExportScheduleUpdateRequest: {
+      enabled?: boolean;
+    };
     PatchedLongThoughtEditRequest: {
       edited_text?: string;
       version?: number;
@@ -1466,6 +1999,18 @@ export interface components {
      * @enum {string}
      */
     PeriodEnum: "days" | "hours" | "minutes";
+    PlanVisit: {
+      node: number;
+      action: components["schemas"]["ActionEnum"];
+      returns_to?: number | null;
+      reason?: string;
+    };
+    /**
+     * @description * `uct` - uct
+     *     * `puct` - puct
+     * @enum {string}
+     */
+    PolicyEnum: "uct" | "puct";
     Problem: {
       readonly id: number;
       campaign: number;
@@ -1499,6 +2044,22 @@ export interface components {
       readonly created_at: string;
       reference_solution?: string;
       metadata?: unknown;
+      readonly navigation: components["schemas"]["ProblemNavigation"];
+    };
+    /** @description Where a problem sits in its campaign, for the workspace header. */
+    ProblemNavigation: {
+      campaign_slug: string;
+      campaign_name: string;
+      my_role: string | null;
+      /** @description 1-based position by id within the campaign. */
+      position: number;
+      total: number;
+      prev: number | null;
+      next: number | null;
+    };
+    ProposalEditRequest: {
+      text: string;
+      version: number;
     };
     /**
      * @description * `1` - +1 correct
@@ -1507,6 +2068,15 @@ export interface components {
      * @enum {integer}
      */
     RatingEnum: 1 | 0 | -1;
+    RecompleteRequest: {
+      /** Format: double */
+      temperature?: number;
+      seed?: number;
+      budget?: components["schemas"]["BudgetRequest"];
+      idempotency_key?: string;
+      /** @default 4 */
+      m: number;
+    };
     /**
      * @description * `prose` - Prose
      *     * `steiner` - Steiner
@@ -1539,6 +2109,20 @@ export interface components {
       seed?: number;
       idempotency_key?: string;
     };
+    RunFiltersRequest: {
+      problem_ids?: number[];
+      subject?: string;
+      difficulty?: string;
+      unsolved_only?: boolean;
+      limit?: number;
+    };
+    /**
+     * @description * `confidence` - confidence
+     *     * `mc_value` - mc_value
+     *     * `critic` - critic
+     * @enum {string}
+     */
+    ScoreEnum: "confidence" | "mc_value" | "critic";
     /**
      * @description * `step` - step
      *     * `answer` - answer
@@ -1596,6 +2180,24 @@ export interface components {
       totals: components["schemas"]["ThoughtFigures"];
       means: components["schemas"]["ThoughtFigures"];
     };
+    /** @description A proposal (with `node`) or a critique (with the critique's fields) of a loop. */
+    ThreadEntry: {
+      kind: components["schemas"]["ThreadEntryKindEnum"];
+      round: number;
+      by: components["schemas"]["Author"];
+      /** @description Proposal: the node; critique: its node id. */
+      node: unknown;
+      edited?: boolean;
+      verdict?: string;
+      text?: string;
+      stale?: boolean;
+    };
+    /**
+     * @description * `proposal` - proposal
+     *     * `critique` - critique
+     * @enum {string}
+     */
+    ThreadEntryKindEnum: "proposal" | "critique";
     /** @description The whole tree of a problem; documentation only. */
     Tree: {
       id: number;
@@ -1618,6 +2220,20 @@ export interface components {
       reference_answer: string;
       answer_type: string;
     };
+    /**
+     * @description * `user` - user
+     *     * `model` - model
+     *     * `unknown` - unknown
+     * @enum {string}
+     */
+    TypeEnum: "user" | "model" | "unknown";
+    /**
+     * @description * `accept` - accept
+     *     * `revise` - revise
+     *     * `reject` - reject
+     * @enum {string}
+     */
+    VerdictEnum: "accept" | "revise" | "reject";
   };
   responses: never;
   parameters: never;
@@ -1799,6 +2415,81 @@ export interface operations {
       };
     };
   };
+  v1_campaigns_cluster_create: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        slug: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: {
+      content: {
+        "application/json": components["schemas"]["ClusterRequest"];
+        "application/x-www-form-urlencoded": components["schemas"]["ClusterRequest"];
+        "multipart/form-data": components["schemas"]["ClusterRequest"];
+      };
+    };
+    responses: {
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Job"];
+        };
+      };
+    };
+  };
+  v1_campaigns_cluster_settings_retrieve: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        slug: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ClusterSettings"];
+        };
+      };
+    };
+  };
+  v1_campaigns_cluster_settings_partial_update: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        slug: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: {
+      content: {
+        "application/json": components["schemas"]["PatchedClusterSettingsRequest"];
+        "application/x-www-form-urlencoded": components["schemas"]["PatchedClusterSettingsRequest"];
+        "multipart/form-data": components["schemas"]["PatchedClusterSettingsRequest"];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ClusterSettings"];
+        };
+      };
+    };
+  };
   v1_campaigns_export_schedules_list: {
     parameters: {
       query?: {
@@ -1870,6 +2561,34 @@ export interface operations {
           [name: string]: unknown;
         };
         content?: never;
+      };
+    };
+  };
+  v1_campaigns_export_schedules_partial_update: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: number;
+        slug: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: {
+      content: {
+        "application/json": components["schemas"]["PatchedExportScheduleUpdateRequest"];
+        "application/x-www-form-urlencoded": components["schemas"]["PatchedExportScheduleUpdateRequest"];
+        "multipart/form-data": components["schemas"]["PatchedExportScheduleUpdateRequest"];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ExportSchedule"];
+        };
       };
     };
   };
@@ -2129,6 +2848,33 @@ export interface operations {
       };
     };
   };
+  v1_campaigns_search_runs_create: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        slug: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["CampaignRunRequest"];
+        "application/x-www-form-urlencoded": components["schemas"]["CampaignRunRequest"];
+        "multipart/form-data": components["schemas"]["CampaignRunRequest"];
+      };
+    };
+    responses: {
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Job"];
+        };
+      };
+    };
+  };
   v1_exports_retrieve: {
     parameters: {
       query?: never;
@@ -2355,6 +3101,150 @@ export interface operations {
         };
         content: {
           "application/json": components["schemas"]["PaginatedLongThoughtRevisionList"];
+        };
+      };
+    };
+  };
+  v1_loops_retrieve: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: number;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Loop"];
+        };
+      };
+    };
+  };
+  v1_loops_accept_create: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: number;
+      };
+      cookie?: never;
+    };
+    requestBody?: {
+      content: {
+        "application/json": components["schemas"]["AcceptRequest"];
+        "application/x-www-form-urlencoded": components["schemas"]["AcceptRequest"];
+        "multipart/form-data": components["schemas"]["AcceptRequest"];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Job"];
+        };
+      };
+    };
+  };
+  v1_loops_critiques_create: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: number;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["ExpertCritiqueRequest"];
+        "application/x-www-form-urlencoded": components["schemas"]["ExpertCritiqueRequest"];
+        "multipart/form-data": components["schemas"]["ExpertCritiqueRequest"];
+      };
+    };
+    responses: {
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Critique"];
+        };
+      };
+    };
+  };
+  v1_loops_edit_create: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: number;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["ProposalEditRequest"];
+        "application/x-www-form-urlencoded": components["schemas"]["ProposalEditRequest"];
+        "multipart/form-data": components["schemas"]["ProposalEditRequest"];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Node"];
+        };
+      };
+    };
+  };
+  v1_loops_pause_create: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: number;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Job"];
+        };
+      };
+    };
+  };
+  v1_loops_resume_create: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: number;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Job"];
         };
       };
     };
@@ -2600,6 +3490,33 @@ export interface operations {
       };
     };
   };
+  v1_nodes_beam_search_create: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: number;
+      };
+      cookie?: never;
+    };
+    requestBody?: {
+      content: {
+        "application/json": components["schemas"]["BeamSearchRequest"];
+        "application/x-www-form-urlencoded": components["schemas"]["BeamSearchRequest"];
+        "multipart/form-data": components["schemas"]["BeamSearchRequest"];
+      };
+    };
+    responses: {
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Job"];
+        };
+      };
+    };
+  };
   v1_nodes_children_create: {
     parameters: {
       query?: never;
@@ -2623,6 +3540,33 @@ export interface operations {
         };
         content: {
           "application/json": components["schemas"]["Node"];
+        };
+      };
+    };
+  };
+  v1_nodes_critique_loop_create: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: number;
+      };
+      cookie?: never;
+    };
+    requestBody?: {
+      content: {
+        "application/json": components["schemas"]["CritiqueLoopStartRequest"];
+        "application/x-www-form-urlencoded": components["schemas"]["CritiqueLoopStartRequest"];
+        "multipart/form-data": components["schemas"]["CritiqueLoopStartRequest"];
+      };
+    };
+    responses: {
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Job"];
         };
       };
     };
@@ -2798,6 +3742,60 @@ export interface operations {
       };
     };
   };
+  v1_nodes_mcts_create: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: number;
+      };
+      cookie?: never;
+    };
+    requestBody?: {
+      content: {
+        "application/json": components["schemas"]["MctsRequest"];
+        "application/x-www-form-urlencoded": components["schemas"]["MctsRequest"];
+        "multipart/form-data": components["schemas"]["MctsRequest"];
+      };
+    };
+    responses: {
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Job"];
+        };
+      };
+    };
+  };
+  v1_nodes_recomplete_create: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: number;
+      };
+      cookie?: never;
+    };
+    requestBody?: {
+      content: {
+        "application/json": components["schemas"]["RecompleteRequest"];
+        "application/x-www-form-urlencoded": components["schemas"]["RecompleteRequest"];
+        "multipart/form-data": components["schemas"]["RecompleteRequest"];
+      };
+    };
+    responses: {
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Job"];
+        };
+      };
+    };
+  };
   v1_nodes_restore_create: {
     parameters: {
       query?: never;
@@ -2884,6 +3882,108 @@ export interface operations {
         };
         content: {
           "application/json": components["schemas"]["ProblemDetail"];
+        };
+      };
+    };
+  };
+  v1_problems_cluster_create: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: number;
+      };
+      cookie?: never;
+    };
+    requestBody?: {
+      content: {
+        "application/json": components["schemas"]["ClusterRequest"];
+        "application/x-www-form-urlencoded": components["schemas"]["ClusterRequest"];
+        "multipart/form-data": components["schemas"]["ClusterRequest"];
+      };
+    };
+    responses: {
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Job"];
+        };
+      };
+    };
+  };
+  v1_problems_dag_retrieve: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: number;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Dag"];
+        };
+      };
+    };
+  };
+  v1_problems_dag_long_thought_create: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: number;
+      };
+      cookie?: never;
+    };
+    requestBody?: {
+      content: {
+        "application/json": components["schemas"]["DagLongThoughtRequest"];
+        "application/x-www-form-urlencoded": components["schemas"]["DagLongThoughtRequest"];
+        "multipart/form-data": components["schemas"]["DagLongThoughtRequest"];
+      };
+    };
+    responses: {
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["LongThought"];
+        };
+      };
+    };
+  };
+  v1_problems_dag_paths_create: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: number;
+      };
+      cookie?: never;
+    };
+    requestBody?: {
+      content: {
+        "application/json": components["schemas"]["DagPathsRequestRequest"];
+        "application/x-www-form-urlencoded": components["schemas"]["DagPathsRequestRequest"];
+        "multipart/form-data": components["schemas"]["DagPathsRequestRequest"];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["DagPaths"];
         };
       };
     };

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 
 import {
+  canReview,
   deriveRequest,
   DERIVE_DEFAULTS,
   draftKey,
@@ -10,11 +11,13 @@ import {
   parseDraft,
   parseSpans,
   passageOfNode,
+  planActions,
   relocateSpans,
   saveDraft,
   splitSteinerTokens,
   thoughtPassages,
   tokenLabel,
+  visibleSteinerPieces,
   toPassages,
 } from "./longthought";
 import type { DraftStore, Span } from "./longthought";
@@ -177,6 +180,22 @@ describe("splitSteinerTokens", () => {
     expect(splitSteinerTokens("Answer: 8")).toEqual([{ kind: "text", text: "Answer: 8" }]);
     expect(tokenLabel("reasoning_step_reflection_start")).toBe("reflection start");
     expect(tokenLabel("reasoning_backtrack")).toBe("backtrack");
+    expect(tokenLabel("reasoning_end")).toBe("end of reasoning");
+    expect(tokenLabel("reasoning_step_summary")).toBe("summary");
+  });
+  it("keeps only the tokens a reader needs", () => {
+    const gap =
+      "<|reasoning_step_thought_end|><|reasoning_step_summary_start|>So 6 groups." +
+      "<|reasoning_step_summary_end|><|reasoning_step_end|><|reasoning_proceed|>" +
+      "<|reasoning_step_start|><|reasoning_step_thought_start|>";
+    expect(visibleSteinerPieces(gap)).toEqual([
+      { kind: "token", name: "reasoning_step_summary" },
+      { kind: "text", text: "So 6 groups." },
+      { kind: "token", name: "reasoning_proceed" },
+    ]);
+    expect(visibleSteinerPieces("<|reasoning_start|><|reasoning_step_start|>")).toEqual([
+      { kind: "token", name: "reasoning" },
+    ]);
   });
 });
 
@@ -240,5 +259,33 @@ describe("deriveRequest", () => {
     });
     expect(bad.body).toBeNull();
     expect(Object.keys(bad.errors ?? {}).sort()).toEqual(["maxDepthWrong", "maxWrong", "seed"]);
+  });
+});
+
+describe("planActions", () => {
+  it("reads what the derivation did at each node", () => {
+    const plan = [
+      { node: 8, action: "proceed" },
+      { node: 18, action: "backtrack", returns_to: 1, reason: "r" },
+      { node: 28, action: "end" },
+      { node: "x", action: "end" },
+      { node: 3, action: "jump" },
+      null,
+    ];
+    expect([...planActions(plan)]).toEqual([
+      [8, "proceed"],
+      [18, "backtrack"],
+      [28, "end"],
+    ]);
+    expect(planActions(undefined).size).toBe(0);
+  });
+  it("lets reviewers, leads and admins review", () => {
+    expect(["admin", "lead", "reviewer", "expert", null].map(canReview)).toEqual([
+      true,
+      true,
+      true,
+      false,
+      false,
+    ]);
   });
 });

@@ -155,10 +155,25 @@ function pushText(pieces: SteinerPiece[], text: string) {
 
 /** A Steiner token's name as a short readable label ("reasoning_backtrack" -> "backtrack"). */
 export function tokenLabel(name: string): string {
+  if (name === "reasoning" || name === "reasoning_start") return "reasoning";
+  if (name === "reasoning_end") return "end of reasoning";
   return name
     .replace(/^reasoning_/, "")
     .replace(/^step_/, "")
     .replace(/_/g, " ");
+}
+
+// Tokens that only frame a step or a part; the reader sees the step and the part's label.
+const FRAMING = /^reasoning_step_(start|end|thought_start|thought_end|[a-z]+_end)$/;
+
+/** The tokens worth showing between steps: start and end of reasoning, proceed, backtrack and
+ * the name / summary / reflection labels; the framing tokens are left out. */
+export function visibleSteinerPieces(text: string): SteinerPiece[] {
+  return splitSteinerTokens(text)
+    .filter((piece) => piece.kind === "text" || !FRAMING.test(piece.name))
+    .map((piece) =>
+      piece.kind === "token" ? { kind: "token", name: piece.name.replace(/_start$/, "") } : piece,
+    );
 }
 
 // --- Local drafts ------------------------------------------------------------------------------
@@ -278,3 +293,29 @@ export function intIn(text: string, low: number, high: number): number | null {
   const value = Number(trimmed);
   return Number.isSafeInteger(value) && value >= low && value <= high ? value : null;
 }
+
+// --- Plan --------------------------------------------------------------------------------------
+
+export type VisitAction = "proceed" | "backtrack" | "end";
+
+/** What the derivation did at each visited node (the API's `plan`, typed `unknown`): proceed,
+ * backtrack (a wrong turn it leaves) or end (the answer). */
+export function planActions(raw: unknown): Map<number, VisitAction> {
+  const actions = new Map<number, VisitAction>();
+  if (!Array.isArray(raw)) return actions;
+  for (const visit of raw) {
+    if (typeof visit !== "object" || visit === null) continue;
+    const { node, action } = visit as Record<string, unknown>;
+    if (!isInt(node)) continue;
+    if (action === "proceed" || action === "backtrack" || action === "end") {
+      actions.set(node, action);
+    }
+  }
+  return actions;
+}
+
+export const REVIEW_ROLES: ReadonlySet<string> = new Set(["reviewer", "lead", "admin"]);
+
+/** Whether a campaign role may approve or reject long thoughts. */
+export const canReview = (role: string | null | undefined): boolean =>
+  role !== null && role !== undefined && REVIEW_ROLES.has(role);

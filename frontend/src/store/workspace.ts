@@ -1,0 +1,451 @@
+// The workspace's one store (zustand): the tree, the selection, jobs, viewers and my history.
+// Local actions go through the API and are undoable; websocket events are applied as
+// non-undoable updates. One store per open workspace, created by the page.
+import { createStore } from "zustand/vanilla";
+
+import { ApiError, del, get, patch, post, put } from "../api/client";
+import type { ProblemDetail } from "../api/types";
+import { applyTreeEvent, type TreeEvent } from "../model/events";
+import { revealed } from "../model/layout";
+import { move, type Direction } from "../model/nav";
+import { applyPresence, type PresenceEvent, type Viewer } from "../model/presence";
+import { indexTree, patchNode, pathTo, upsertNode, type TreeIndex } from "../model/tree";
+import type { ApiNode, ApiTree, Job, Rating } from "../model/types";
+import {
+  EMPTY_HISTORY,
+  record,
+  redo as redoHistory,
+  undo as undoHistory,
+  type Entry,
+  type History,
+  type Operation,
+} from "../model/undo";
+import type { SocketStatus } from "../realtime/treeSocket";
+
+export interface Conflict {
+  nodeId: number;
+  mine: string;
+  current: ApiNode;
+}
+
+export type Panel = "view" | "edit" | "add";
+
+export interface WorkspaceState {
+  problem: ProblemDetail | null;
+  treeId: number | null;
+  index: TreeIndex;
+  suggestions: ApiTree["suggestions"];
+  selected: number | null;
+  collapsed: ReadonlySet<number>;
+  lastChild: ReadonlyMap<number, number>;
+  jobs: ReadonlyMap<number, Job>;
+  viewers: ReadonlyMap<string, Viewer>;
+  history: History;
+  conflict: Conflict | null;
+  panel: Panel;
+  connection: SocketStatus;
+  error: string | null;
+  notice: string | null;
+  me: number | null;
+  helpOpen: boolean;
+  search: string;
+  /** Bumped when the selection moves by keyboard, so the canvas brings it into view. */
+  focusTick: number;
+  /** Model action sizes: candidates per expansion, rollouts per request. */
+  expandK: number;
+  rolloutN: number;
+}
+
+export interface WorkspaceActions {
+  load: (problemId: number) => Promise<void>;
+  resync: () => Promise<void>;
+  select: (id: number, fromKeyboard?: boolean) => void;
+  moveSelection: (direction: Direction) => void;
+  toggleCollapse: (id: number) => void;
+  setPanel: (panel: Panel) => void;
+  setSearch: (search: string) => void;
+  toggleHelp: (open?: boolean) => void;
+  setMe: (id: number | null) => void;
+  setSizes: (sizes: { expandK?: number; rolloutN?: number }) => void;
+  receive: (message: { type: string; [key: string]: unknown }) => void;
+  setConnection: (status: SocketStatus) => void;
+  label: (rating: Rating | null, extra?: { note?: string; flagged?: boolean }) => Promise<void>;
+  saveText: (nodeId: number, text: string, version: number) => Promise<boolean>;
+  resolveConflict: (text: string | null) => Promise<void>;
+  addStep: (parentId: number, text: string, kind: "step" | "answer") => Promise<ApiNode | null>;
+  deleteStep: (nodeId: number) => Promise<void>;
+  runJob: (path: string, body: Record<string, unknown>) => Promise<Job | null>;
+  cancelJob: (jobId: number) => Promise<void>;
+  reviewSuggestion: (suggestionId: number, accept: boolean) => Promise<void>;
+  undo: () => Promise<void>;
+  redo: () => Promise<void>;
+  dismiss: () => void;
+}
+
+export type Workspace = WorkspaceState & WorkspaceActions;
+export type WorkspaceStore = ReturnType<typeof createWorkspaceStore>;
+
+const EMPTY_INDEX: TreeIndex = { root: null, nodes: new Map(), children: new Map() };
+const TERMINAL = new Set(["succeeded", "failed", "cancelled"]);
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+export function createWorkspaceStore() {
+  return createStore<Workspace>()((set, getState) => {
+    const fail = (error: unknown) => set({ error: message(error) });
+
+    // My writes reach the server in the order I made them (a label, then its undo), even
+    // though each is its own request.
+    let tail: Promise<unknown> = Promise.resolve();
+    const inOrder = <T>(write: () => Promise<T>): Promise<T> => {
+      const run = tail.then(write, write);
+      tail = run.catch(() => undefined);
+      return run;
+    };
+
+    const applyNode = (node: ApiNode) => set((state) => ({ index: upsertNode(state.index, node) }));
+
+    /** Perform one undoable operation through the API; returns the node it produced. */
+    const perform = async (operation: Operation): Promise<void> => {
+      const state = getState();
+      switch (operation.type) {
+        case "label": {
+          const node =
+            operation.rating === null
+              ? await del<ApiNode>(`/nodes/${operation.nodeId}/label/`)
+              : await put<ApiNode>(`/nodes/${operation.nodeId}/label/`, {
+                  rating: operation.rating,
+                });
+          applyNode(node);
+          return;
+        }
+        case "text": {
+          const current = state.index.nodes.get(operation.nodeId);
+          if (!current) return;
+          await getState().saveText(operation.nodeId, operation.text, current.version);
+          return;
+        }
+        case "delete":
+          applyNode(await del<ApiNode>(`/nodes/${operation.nodeId}/`));
+          return;
+        case "restore":
+          applyNode(await post<ApiNode>(`/nodes/${operation.nodeId}/restore/`));
+          return;
+      }
+    };
+
+    const trackJob = (job: Job) => {
+      set((state) => {
+        const jobs = new Map(state.jobs);
+        jobs.set(job.id, job);
+        return { jobs };
+      });
+      if (job.status && TERMINAL.has(job.status)) {
+        if (job.status === "failed") set({ error: `The ${job.kind} job failed: ${job.error}` });
+        // New nodes arrived as events; a reload repairs anything a dropped socket missed.
+        void getState().resync();
+      }
+    };
+
+    const pollJob = (jobId: number) => {
+      const tick = async () => {
+        const known = getState().jobs.get(jobId);
+        if (!known || (known.status && TERMINAL.has(known.status))) return;
+        if (getState().connection !== "live") {
+          try {
+            trackJob(await get<Job>(`/jobs/${jobId}/`));
+          } catch {
+            // try again on the next tick
+          }
+        }
+        window.setTimeout(tick, 1000);
+      };
+      window.setTimeout(tick, 1000);
+    };
+
+    return {
+      problem: null,
+      treeId: null,
+      index: EMPTY_INDEX,
+      suggestions: {},
+      selected: null,
+      collapsed: new Set(),
+      lastChild: new Map(),
+      jobs: new Map(),
+      viewers: new Map(),
+      history: EMPTY_HISTORY,
+      conflict: null,
+      panel: "view",
+      connection: "connecting",
+      error: null,
+      notice: null,
+      me: null,
+      helpOpen: false,
+      search: "",
+      focusTick: 0,
+      expandK: 4,
+      rolloutN: 8,
+
+      async load(problemId) {
+        try {
+          const problem = await get<ProblemDetail>(`/problems/${problemId}/`);
+          const tree = await get<ApiTree>(`/problems/${problemId}/tree/`);
+          const index = indexTree(tree.nodes);
+          set({
+            problem,
+            treeId: tree.id,
+            index,
+            suggestions: tree.suggestions,
+            selected: index.root,
+            error: null,
+          });
+        } catch (error) {
+          fail(error);
+        }
+      },
+
+      async resync() {
+        const { problem, selected } = getState();
+        if (!problem) return;
+        try {
+          const tree = await get<ApiTree>(`/problems/${problem.id}/tree/`);
+          const index = indexTree(tree.nodes);
+          set({
+            index,
+            suggestions: tree.suggestions,
+            selected: selected !== null && index.nodes.has(selected) ? selected : index.root,
+          });
+        } catch (error) {
+          fail(error);
+        }
+      },
+
+      select(id, fromKeyboard = false) {
+        set((state) => {
+          if (!state.index.nodes.has(id)) return {};
+          const lastChild = new Map(state.lastChild);
+          const path = pathTo(state.index, id);
+          for (let i = 0; i + 1 < path.length; i++) lastChild.set(path[i]!, path[i + 1]!);
+          return {
+            selected: id,
+            lastChild,
+            collapsed: revealed(state.index, state.collapsed, id),
+            panel: state.panel === "view" ? "view" : state.panel,
+            focusTick: fromKeyboard ? state.focusTick + 1 : state.focusTick,
+          };
+        });
+      },
+
+      moveSelection(direction) {
+        const { index, selected, lastChild } = getState();
+        if (selected === null) return;
+        const target = move(index, selected, direction, lastChild);
+        if (direction === "child" && getState().collapsed.has(selected)) {
+          getState().toggleCollapse(selected);
+        }
+        getState().select(target, true);
+      },
+
+      toggleCollapse(id) {
+        set((state) => {
+          const collapsed = new Set(state.collapsed);
+          if (collapsed.has(id)) collapsed.delete(id);
+          else collapsed.add(id);
+          return { collapsed };
+        });
+      },
+
+      setPanel: (panel) => set({ panel }),
+      setSearch: (search) => set({ search }),
+      toggleHelp: (open) => set((state) => ({ helpOpen: open ?? !state.helpOpen })),
+      setMe: (me) => set({ me }),
+      setSizes: (sizes) => set(sizes),
+      setConnection: (connection) => set({ connection }),
+      dismiss: () => set({ error: null, notice: null }),
+
+      receive(event) {
+        if (event.type.startsWith("presence.")) {
+          set((state) => ({ viewers: applyPresence(state.viewers, event as PresenceEvent) }));
+          return;
+        }
+        if (event.type === "job.progress") {
+          const job = (event as Extract<TreeEvent, { type: "job.progress" }>).job;
+          const mine = getState().jobs.has(job.id);
+          if (mine || !(job.status && TERMINAL.has(job.status))) trackJob(job);
+          return;
+        }
+        if (event.type === "hello" || event.type === "pong") return;
+        set((state) => ({ index: applyTreeEvent(state.index, event as TreeEvent, state.me) }));
+      },
+
+      async label(rating, extra = {}) {
+        const { selected, index } = getState();
+        if (selected === null) return;
+        const node = index.nodes.get(selected);
+        if (!node || node.kind === "root") return;
+        const previous = node.my_label as Rating | null;
+        const historyBefore = getState().history;
+        // Optimistic: my label and its undo entry exist at once, so a quick z after a label
+        // undoes that label; the server's answer replaces the node when it comes.
+        set((state) => ({
+          index: patchNode(state.index, selected, { my_label: rating }),
+          history:
+            previous === rating
+              ? state.history
+              : record(state.history, {
+                  label: `label ${rating ?? "cleared"}`,
+                  undo: { type: "label", nodeId: selected, rating: previous },
+                  redo: { type: "label", nodeId: selected, rating },
+                }),
+        }));
+        try {
+          const saved = await inOrder(() =>
+            rating === null
+              ? del<ApiNode>(`/nodes/${selected}/label/`)
+              : put<ApiNode>(`/nodes/${selected}/label/`, { rating, ...extra }),
+          );
+          applyNode(saved);
+        } catch (error) {
+          set((state) => ({
+            index: patchNode(state.index, selected, { my_label: previous }),
+            history: historyBefore,
+          }));
+          fail(error);
+        }
+      },
+
+      async saveText(nodeId, text, version) {
+        const before = getState().index.nodes.get(nodeId);
+        try {
+          const saved = await patch<ApiNode>(`/nodes/${nodeId}/`, { text, version });
+          applyNode(saved);
+          if (before && before.text !== text) {
+            set((state) => ({
+              history: record(state.history, {
+                label: "edit",
+                undo: { type: "text", nodeId, text: before.text },
+                redo: { type: "text", nodeId, text },
+              }),
+            }));
+          }
+          set({ panel: "view", conflict: null });
+          return true;
+        } catch (error) {
+          if (error instanceof ApiError && error.status === 409 && error.body.current) {
+            const current = error.body.current as ApiNode;
+            applyNode(current);
+            set({ conflict: { nodeId, mine: text, current } });
+            return false;
+          }
+          fail(error);
+          return false;
+        }
+      },
+
+      async resolveConflict(text) {
+        const conflict = getState().conflict;
+        if (!conflict) return;
+        if (text === null) {
+          set({ conflict: null, panel: "view" }); // take theirs: it is already shown
+          return;
+        }
+        await getState().saveText(conflict.nodeId, text, conflict.current.version);
+      },
+
+      async addStep(parentId, text, kind) {
+        try {
+          const node = await post<ApiNode>(`/nodes/${parentId}/children/`, { text, kind });
+          applyNode(node);
+          set((state) => ({
+            history: record(state.history, {
+              label: "add step",
+              undo: { type: "delete", nodeId: node.id },
+              redo: { type: "restore", nodeId: node.id },
+            }),
+            panel: "view",
+          }));
+          getState().select(node.id, true);
+          return node;
+        } catch (error) {
+          fail(error);
+          return null;
+        }
+      },
+
+      async deleteStep(nodeId) {
+        const node = getState().index.nodes.get(nodeId);
+        try {
+          applyNode(await del<ApiNode>(`/nodes/${nodeId}/`));
+          set((state) => ({
+            history: record(state.history, {
+              label: "delete step",
+              undo: { type: "restore", nodeId },
+              redo: { type: "delete", nodeId },
+            }),
+          }));
+          if (node?.parent != null) getState().select(node.parent, true);
+        } catch (error) {
+          fail(error);
+        }
+      },
+
+      async runJob(path, body) {
+        try {
+          const job = await post<Job>(path, body);
+          trackJob(job);
+          pollJob(job.id);
+          return job;
+        } catch (error) {
+          fail(error);
+          return null;
+        }
+      },
+
+      async cancelJob(jobId) {
+        try {
+          trackJob(await post<Job>(`/jobs/${jobId}/cancel/`));
+        } catch (error) {
+          fail(error);
+        }
+      },
+
+      async reviewSuggestion(suggestionId, accept) {
+        try {
+          await post(`/suggestions/${suggestionId}/review/`, { accept });
+          await getState().resync();
+        } catch (error) {
+          fail(error);
+        }
+      },
+
+      async undo() {
+        const step = undoHistory(getState().history);
+        if (!step) return set({ notice: "Nothing to undo." });
+        await replay(step, "Undid");
+      },
+
+      async redo() {
+        const step = redoHistory(getState().history);
+        if (!step) return set({ notice: "Nothing to redo." });
+        await replay(step, "Redid");
+      },
+    };
+
+    async function replay(step: { history: History; entry: Entry }, verb: string) {
+      const before = getState().history;
+      const operation = step.history.future[0] === step.entry ? step.entry.undo : step.entry.redo;
+      set({ history: step.history }); // a second z at once undoes the entry before this one
+      try {
+        await inOrder(() => perform(operation));
+        // perform() may record a new entry (a text save); the replayed history wins.
+        set({ history: step.history, notice: `${verb} ${step.entry.label}.` });
+        getState().select(operation.nodeId);
+      } catch (error) {
+        set({ history: before });
+        fail(error);
+      }
+    }
+  });
+}

@@ -1,0 +1,109 @@
+// Ask the model: k next-step candidates, n rollouts to an answer, or the first error on the
+// path. Each starts a Job whose progress shows below with a cancel button.
+import { useShallow } from "zustand/react/shallow";
+
+import type { Job } from "../model/types";
+import { expand, firstError, rollouts } from "./commands";
+import { useWorkspace, useWorkspaceStore } from "./context";
+
+const ACTIVE = new Set(["queued", "running"]);
+
+export function ModelActions() {
+  const store = useWorkspaceStore();
+  const selected = useWorkspace((s) => s.selected);
+  const isRoot = useWorkspace((s) => s.selected === s.index.root);
+  const expandK = useWorkspace((s) => s.expandK);
+  const rolloutN = useWorkspace((s) => s.rolloutN);
+  const setSizes = useWorkspace((s) => s.setSizes);
+  const context = { store, focusSearch: () => {}, fitView: () => {} };
+  if (selected === null) return null;
+  return (
+    <section className="tool-block">
+      <div className="tool-head">
+        <h3>Model</h3>
+        <span className="pill model" title="The embedded mode runs a tiny demo model">
+          campaign model
+        </span>
+      </div>
+      <div className="model-row">
+        <button onClick={() => expand(context)} data-testid="expand">
+          Expand <kbd>x</kbd>
+        </button>
+        <label>
+          k
+          <input
+            type="number"
+            min={1}
+            max={32}
+            value={expandK}
+            onChange={(e) => setSizes({ expandK: clamp(e.target.valueAsNumber, 1, 32) })}
+          />
+        </label>
+      </div>
+      <div className="model-row">
+        <button onClick={() => rollouts(context)}>
+          Rollouts <kbd>r</kbd>
+        </button>
+        <label>
+          n
+          <input
+            type="number"
+            min={1}
+            max={64}
+            value={rolloutN}
+            onChange={(e) => setSizes({ rolloutN: clamp(e.target.valueAsNumber, 1, 64) })}
+          />
+        </label>
+      </div>
+      {!isRoot && (
+        <div className="model-row">
+          <button onClick={() => firstError(context)}>
+            Find first error <kbd>p</kbd>
+          </button>
+        </div>
+      )}
+      <JobBars />
+    </section>
+  );
+}
+
+function clamp(value: number, low: number, high: number): number {
+  return Number.isFinite(value) ? Math.max(low, Math.min(high, Math.round(value))) : low;
+}
+
+export function JobBars() {
+  const jobs = useWorkspace(
+    useShallow((s) => [...s.jobs.values()].filter((job) => ACTIVE.has(job.status ?? ""))),
+  );
+  const cancel = useWorkspace((s) => s.cancelJob);
+  if (jobs.length === 0) return null;
+  return (
+    <div className="job-bars">
+      {jobs.map((job) => (
+        <JobBar key={job.id} job={job} onCancel={() => void cancel(job.id)} />
+      ))}
+    </div>
+  );
+}
+
+function JobBar({ job, onCancel }: { job: Job; onCancel: () => void }) {
+  const done = Number(job.progress?.done ?? 0);
+  const total = Number(job.progress?.total ?? 0);
+  const share = total ? Math.round((100 * done) / total) : 0;
+  return (
+    <div className="job-bar" data-testid="job-bar">
+      <div className="progress">
+        <div
+          className={`progress-bar${total ? "" : " indeterminate"}`}
+          style={{ width: total ? `${share}%` : "30%" }}
+        />
+        <span>
+          {job.kind} {total ? `${done}/${total}` : job.status}
+        </span>
+      </div>
+      <button className="small" onClick={onCancel} title="Cancel this job">
+        ✕
+      </button>
+    </div>
+  );
+}
