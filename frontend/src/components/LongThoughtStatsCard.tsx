@@ -13,10 +13,10 @@ import { ErrorNote } from "./ErrorNote";
 type Summary = Pick<LongThoughtStats, "count" | "totals" | "means">;
 
 const REFLECTIONS = ["wait", "alternatively", "hmm", "let me check"] as const;
-const STATUSES = ["", "approved", "draft", "rejected"] as const;
+type StatusFilter = "" | "approved" | "draft" | "rejected";
 
 export function LongThoughtStatsCard({ slug }: { slug: string }) {
-  const [status, setStatus] = useState<(typeof STATUSES)[number]>("");
+  const [status, setStatus] = useState<StatusFilter>("");
   const stats = useFetch(
     () =>
       get<LongThoughtStats>(
@@ -49,7 +49,7 @@ export function LongThoughtStatsCard({ slug }: { slug: string }) {
           Status
           <select
             value={status}
-            onChange={(event) => setStatus(event.target.value as (typeof STATUSES)[number])}
+            onChange={(event) => setStatus(event.target.value as StatusFilter)}
           >
             <option value="">any</option>
             <option value="approved">approved</option>

@@ -35,3 +35,5 @@ export function ThoughtList({ thoughts, selectedId, onSelect }: Props) {
     </ul>
   );
 }
+
+const plural = (count: number, word: string): string => `${count} ${word}${count === 1 ? "" : "s"}`;

@@ -86,9 +86,12 @@ export function ThoughtView({ thought, role, selectedNodeId, onSelectNode, onCha
         </div>
         <div className="lt-figures">
           <Figure value={thought.token_count ?? "—"} label="tokens" />
-          <Figure value={thought.line_count} label="lines" />
-          <Figure value={thought.backtracks} label="backtracks" />
-          <Figure value={reflections} label="reflections" />
+          <Figure value={thought.line_count} label={thought.line_count === 1 ? "line" : "lines"} />
+          <Figure
+            value={thought.backtracks}
+            label={thought.backtracks === 1 ? "backtrack" : "backtracks"}
+          />
+          <Figure value={reflections} label={reflections === 1 ? "reflection" : "reflections"} />
         </div>
         <div className="lt-view-actions">
           {!editing && (
@@ -139,7 +142,7 @@ export function ThoughtView({ thought, role, selectedNodeId, onSelectNode, onCha
             Click a step to select it in the tree.
             {selectedNodeId !== null &&
               !selectedHere &&
-              " The selected step is not in this long thought."}
+              " The selected step is not part of this long thought."}
           </div>
           <PassageText
             passages={passages}
