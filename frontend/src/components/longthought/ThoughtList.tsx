@@ -26,8 +26,8 @@ export function ThoughtList({ thoughts, selectedId, onSelect }: Props) {
               <span className={`pill ${thought.status}`}>{thought.status}</span>
             </span>
             <span className="lt-item-figures muted">
-              {thought.token_count ?? "—"} tok · {thought.line_count} lines · {thought.backtracks} ↩
-              {thought.edited_text ? " · edited" : ""}
+              {thought.token_count ?? "—"} tok · {plural(thought.line_count, "line")} ·{" "}
+              {thought.backtracks} ↩{thought.edited_text ? " · edited" : ""}
             </span>
           </button>
         </li>
