@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install frontend schema run test e2e lint fmt typecheck worker beat serve migrate bench clean
+.PHONY: install frontend chromium schema run test e2e lint fmt typecheck worker beat serve migrate bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -42,13 +42,19 @@ run: migrate
 	$(PY) manage.py seed_demo
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
+## chromium: Debian's chromium for the browser tests (Playwright drives it; no download)
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+chromium:
+	@command -v chromium >/dev/null || $(SUDO) apt-get install -y -qq chromium \
+	  || ($(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium)
+
 ## test: the whole suite (PostgreSQL + Redis + real workers when DATABASE_URL/REDIS_URL are set)
-test: install
+test: install chromium
 	cd frontend && npx vitest run
 	$(PY) -m pytest
 
 ## e2e: only the browser tests (Playwright driving Debian's chromium against a live server)
-e2e: install
+e2e: install chromium
 	$(PY) -m pytest tests/browser
 
 lint: install typecheck
@@ -83,6 +89,7 @@ bench: install
 	$(PY) bench/expand.py
 	$(PY) bench/export.py
 	$(PY) bench/derive.py
+	$(PY) bench/ui_tree.py
 
 clean:
 	rm -rf var .pytest_cache

@@ -13,7 +13,7 @@ LABELS = 20_000
 RUNS = 20
 
 
-def build() -> tuple[int, object]:
+def build(nodes: int = NODES, labels: int = LABELS) -> tuple[int, object]:
     from django.contrib.auth import get_user_model
 
     from trees.models import Node, Role, StepLabel, Tree
@@ -30,11 +30,11 @@ def build() -> tuple[int, object]:
     # Bench data is made in bulk: the services are measured elsewhere, this measures the read.
     level = [root]
     made = 1
-    while made < NODES:
+    while made < nodes:
         batch = []
         for parent in level:
             for order in range(3):
-                if made + len(batch) >= NODES:
+                if made + len(batch) >= nodes:
                     break
                 batch.append(
                     Node(
@@ -54,17 +54,17 @@ def build() -> tuple[int, object]:
     step_ids = list(
         Node.objects.filter(tree=tree).exclude(parent=None).values_list("pk", flat=True)
     )
-    labels = []
-    for index in range(LABELS):
+    rows = []
+    for index in range(labels):
         node_id = step_ids[index % len(step_ids)]
-        labels.append(
+        rows.append(
             StepLabel(
                 node_id=node_id,
                 expert=experts[(index // len(step_ids)) % 4],
                 rating=rng.choice([1, 0, -1]),
             )
         )
-    StepLabel.objects.bulk_create(labels, batch_size=5000)
+    StepLabel.objects.bulk_create(rows, batch_size=5000)
     tree.node_count = made
     tree.save(update_fields=["node_count"])
     return tree.problem_id, experts[0]
