@@ -203,3 +203,19 @@ def test_staff_manage_model_profiles_and_members_read_them(staff, bob, client_fo
         format="json",
     )
     assert bad.status_code == 400 and "question" in json.dumps(bad.json())
+
+
+def test_campaign_jobs_filter_by_kind_tree_and_node(campaign, bob, client_for):
+
+    first = make_problem(campaign)
+    second = make_problem(campaign)
+    root = root_of(first)
+    wanted, _ = do_create_job("critique_loop", campaign=campaign, tree=root.tree, node=root)
+    do_create_job("expand", campaign=campaign, tree=root.tree, node=root)
+    do_create_job("critique_loop", campaign=campaign, tree=root_of(second).tree)
+    client = client_for(bob)
+    url = f"/api/v1/campaigns/pilot/jobs/?kind=critique_loop&tree={root.tree_id}"
+    assert [job["id"] for job in client.get(url).json()["results"]] == [wanted.pk]
+    assert client.get(f"/api/v1/campaigns/pilot/jobs/?node={root.pk}").json()["count"] == 2
+    refused = client.get("/api/v1/campaigns/pilot/jobs/?tree=abc")
+    assert refused.status_code == 400 and "tree" in refused.json()["fields"]

@@ -18,6 +18,19 @@ def test_the_openapi_schema_generates_without_warnings(tmp_path):
     assert "/api/v1/problems/{id}/tree/" in (tmp_path / "schema.yml").read_text()
 
 
+def test_the_frontends_api_types_come_from_the_current_schema(tmp_path):
+    """frontend/openapi.json (and the TypeScript types generated from it) must match the API;
+    `make schema` regenerates both."""
+    import json
+    from pathlib import Path
+
+    call_command("spectacular", "--format", "openapi-json", "--file", str(tmp_path / "s.json"))
+    committed = Path(__file__).resolve().parents[2] / "frontend" / "openapi.json"
+    assert json.loads(committed.read_text()) == json.loads((tmp_path / "s.json").read_text()), (
+        "The API changed: run `make schema` and commit frontend/openapi.json and its types."
+    )
+
+
 def test_the_schema_and_docs_are_public(db):
     client = Client()
     assert client.get("/api/schema/").status_code == 200

@@ -57,7 +57,9 @@ class Api:
 
     def __init__(self, url: str, username: str) -> None:
         self.url = url
-        body = self._call("POST", "/api/v1/auth/token/", {"username": username, "password": PASSWORD})
+        body = self._call(
+            "POST", "/api/v1/auth/token/", {"username": username, "password": PASSWORD}
+        )
         self.token = body["token"]
 
     def _call(self, method: str, path: str, body: Any = None, token: str | None = None) -> Any:
@@ -111,7 +113,9 @@ def arbor_server(tmp_path_factory: pytest.TempPathFactory, demo_model: Any) -> I
     manage = [sys.executable, str(ROOT / "manage.py")]
     with log.open("ab") as out:
         for command in (["migrate", "--noinput"], ["seed_demo"]):
-            subprocess.run([*manage, *command], cwd=ROOT, env=env, stdout=out, stderr=out, check=True)
+            subprocess.run(
+                [*manage, *command], cwd=ROOT, env=env, stdout=out, stderr=out, check=True
+            )
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
     process = subprocess.Popen(
@@ -145,14 +149,18 @@ def browser() -> Iterator[Any]:
 
     executable = shutil.which("chromium")
     if executable is None:
-        pytest.fail("Debian's chromium is not installed: `apt-get install chromium` (make test does it).")
+        pytest.fail(
+            "Debian's chromium is not installed: `apt-get install chromium` (make test does it)."
+        )
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
         yield browser
         browser.close()
 
 
-def log_in(browser: Any, server: Server, username: str, viewport: tuple[int, int] = (1440, 900)) -> Any:
+def log_in(
+    browser: Any, server: Server, username: str, viewport: tuple[int, int] = (1440, 900)
+) -> Any:
     """A new browser context signed in as `username` through the login form; returns its page."""
     context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]})
     page = context.new_page()

@@ -21,6 +21,15 @@ def node_by_id(tree: dict[str, Any], node_id: int) -> dict[str, Any]:
     return next(node for node in tree["nodes"] if node["id"] == node_id)
 
 
+def wait_for_my_chip(page: Any, node_id: int, text: str) -> None:
+    """Wait until the canvas card of `node_id` shows my label `text`."""
+    page.wait_for_function(
+        '([id, text]) => document.querySelector(`[data-node-id="${id}"] .chip.mine`)'
+        "?.textContent.includes(text)",
+        arg=[node_id, text],
+    )
+
+
 def test_an_expert_opens_the_queue_expands_with_the_model_and_labels_with_keys(
     arbor_server: Server, browser: Any
 ) -> None:
@@ -68,19 +77,13 @@ def test_an_expert_opens_the_queue_expands_with_the_model_and_labels_with_keys(
 
     assert my_label(1) == 1
     page.keyboard.press("3")
-    page.wait_for_function(
-        f"document.querySelector('[data-node-id=\"{selected}\"] .chip.mine')?.textContent.includes('−1')"
-    )
+    wait_for_my_chip(page, selected, "\u22121")
     assert my_label(-1) == -1
     page.keyboard.press("z")
-    page.wait_for_function(
-        f"document.querySelector('[data-node-id=\"{selected}\"] .chip.mine')?.textContent.includes('+1')"
-    )
+    wait_for_my_chip(page, selected, "+1")
     assert my_label(1) == 1
     page.keyboard.press("Z")
-    page.wait_for_function(
-        f"document.querySelector('[data-node-id=\"{selected}\"] .chip.mine')?.textContent.includes('−1')"
-    )
+    wait_for_my_chip(page, selected, "\u22121")
     assert my_label(-1) == -1
 
     # ? lists every binding from the command registry.
@@ -99,7 +102,10 @@ def test_a_label_made_in_one_browser_arrives_live_in_another(
     arbor_server: Server, browser: Any
 ) -> None:
     problem_id, tree = first_problem_tree(arbor_server, "expert1", index=1)
-    step = next(n for n in tree["nodes"] if n["parent"] == tree["root"])
+    # A step of its own, so labels from other tests cannot tie the consensus.
+    step = arbor_server.api("expert1").post(
+        f"/api/v1/nodes/{tree['root']}/children/", {"text": "Live: 5 * 4 = 20"}
+    )
     first = log_in(browser, arbor_server, "expert1")
     second = log_in(browser, arbor_server, "expert2")
     for page in (first, second):
@@ -162,7 +168,7 @@ def test_markup_in_a_step_renders_inert_and_latex_renders(
     problem_id, tree = first_problem_tree(arbor_server, "expert1", index=3)
     api = arbor_server.api("expert1")
     payload = (
-        "Evil <img src=x onerror=\"window.__xss=1\"> and <script>window.__xss=2</script> "
+        'Evil <img src=x onerror="window.__xss=1"> and <script>window.__xss=2</script> '
         "[link](javascript:window.__xss=3) and $x^2 + 1$"
     )
     step = api.post(f"/api/v1/nodes/{tree['root']}/children/", {"text": payload})

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import Q
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
+from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -180,8 +181,30 @@ class ImportCreate(APIView):
 
 
 class CampaignJobs(generics.ListAPIView):
+    """Jobs of a campaign, newest first; filters: kind, tree, node."""
+
     serializer_class = s.JobSerializer
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("kind", str),
+            OpenApiParameter("tree", int),
+            OpenApiParameter("node", int),
+        ]
+    )
+    def get(self, request: Request, *args: object, **kwargs: object) -> Response:
+        return super().get(request, *args, **kwargs)
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
         campaign = get_campaign_for(self.request.user, self.kwargs["slug"])
-        return Job.objects.filter(campaign=campaign).order_by("-created_at", "-pk")
+        jobs = Job.objects.filter(campaign=campaign)
+        params = self.request.query_params
+        if params.get("kind"):
+            jobs = jobs.filter(kind=params["kind"][:40])
+        for field in ("tree", "node"):
+            value = params.get(field, "")
+            if value:
+                if not value.isdigit():
+                    raise ValidationError({field: ["Expected an id."]})
+                jobs = jobs.filter(**{f"{field}_id": int(value)})
+        return jobs.order_by("-created_at", "-pk")

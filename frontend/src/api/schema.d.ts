@@ -204,6 +204,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
+    /** @description Jobs of a campaign, newest first; filters: kind, tree, node. */
     get: operations["v1_campaigns_jobs_list"];
     put?: never;
     post?: never;
@@ -2674,10 +2675,13 @@ export interface operations {
   v1_campaigns_jobs_list: {
     parameters: {
       query?: {
+        kind?: string;
         /** @description Number of results to return per page. */
         limit?: number;
+        node?: number;
         /** @description The initial index from which to return the results. */
         offset?: number;
+        tree?: number;
       };
       header?: never;
       path: {

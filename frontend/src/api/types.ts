@@ -35,3 +35,7 @@ export interface Me {
 }
 
 export const TERMINAL_STATUSES = new Set(["succeeded", "failed", "cancelled"]);
+export type Loop = Schemas["Loop"];
+export type ThreadEntry = Schemas["ThreadEntry"];
+export type Dag = Schemas["Dag"];
+export type DagVertex = Schemas["DagVertex"];

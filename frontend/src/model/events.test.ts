@@ -45,6 +45,15 @@ describe("realtime events", () => {
     expect(stale.nodes.get(2)!.text).toBe("new");
   });
 
+  it("leaves the tree alone for events that change no node", () => {
+    const next = applyTreeEvent(
+      index,
+      { type: "critique.created", tree: 1, critique: { loop: 9, node: 2 } },
+      7,
+    );
+    expect(next).toBe(index);
+  });
+
   it("removes a deleted node", () => {
     const next = applyTreeEvent(index, { type: "node.deleted", tree: 1, node: apiNode(3, 1) }, 7);
     expect(next.nodes.has(3)).toBe(false);

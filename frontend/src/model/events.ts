@@ -14,7 +14,8 @@ export type TreeEvent =
       counts: ApiNode["label_counts"];
     }
   | { type: "gold.changed"; tree: number; node_id: number; rating: Rating | null }
-  | { type: "job.progress"; tree: number; job: Job };
+  | { type: "job.progress"; tree: number; job: Job }
+  | { type: "critique.created"; tree: number; critique: { loop: number | null; node: number } };
 
 export function applyTreeEvent(index: TreeIndex, event: TreeEvent, me: number | null): TreeIndex {
   switch (event.type) {
@@ -38,5 +39,7 @@ export function applyTreeEvent(index: TreeIndex, event: TreeEvent, me: number | 
       return patchNode(index, event.node_id, { gold: event.rating });
     case "job.progress":
       return index;
+    default:
+      return index; // events this view does not draw (critiques, presence) change no node
   }
 }

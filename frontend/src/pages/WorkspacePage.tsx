@@ -11,6 +11,7 @@ import { createWorkspaceStore, type WorkspaceStore } from "../store/workspace";
 import { BottomTabs } from "../workspace/BottomTabs";
 import { registry, type CommandContext } from "../workspace/commands";
 import { ConflictDialog } from "../workspace/ConflictDialog";
+import { DagCanvas } from "../workspace/DagCanvas";
 import { StoreContext, useWorkspace } from "../workspace/context";
 import { HelpOverlay } from "../workspace/HelpOverlay";
 import { PathPanel } from "../workspace/PathPanel";
@@ -51,6 +52,8 @@ function Workspace({ problemId, store }: { problemId: number; store: WorkspaceSt
   const dismiss = useWorkspace((s) => s.dismiss);
   const search = useWorkspace((s) => s.search);
   const setSearch = useWorkspace((s) => s.setSearch);
+  const view = useWorkspace((s) => s.view);
+  const setView = useWorkspace((s) => s.setView);
   const searchRef = useRef<HTMLInputElement>(null);
   const fitRef = useRef<() => void>(() => {});
 
@@ -124,6 +127,14 @@ function Workspace({ problemId, store }: { problemId: number; store: WorkspaceSt
           </button>
           <span className="muted">{nodeCount} steps</span>
         </div>
+        <div className="segmented" role="group" aria-label="Canvas view">
+          <button className={view === "tree" ? "active" : ""} onClick={() => setView("tree")}>
+            Tree
+          </button>
+          <button className={view === "dag" ? "active" : ""} onClick={() => setView("dag")}>
+            DAG <kbd>g</kbd>
+          </button>
+        </div>
         <input
           ref={searchRef}
           type="search"
@@ -154,7 +165,7 @@ function Workspace({ problemId, store }: { problemId: number; store: WorkspaceSt
       )}
       <div className="ws-main">
         <div className="ws-canvas">
-          <TreeCanvas onFitReady={onFitReady} />
+          {view === "tree" ? <TreeCanvas onFitReady={onFitReady} /> : <DagCanvas />}
         </div>
         <PathPanel />
       </div>

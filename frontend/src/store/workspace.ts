@@ -54,6 +54,10 @@ export interface WorkspaceState {
   /** Model action sizes: candidates per expansion, rollouts per request. */
   expandK: number;
   rolloutN: number;
+  /** Bumped by each critique event, so an open loop thread reloads. */
+  critiqueTick: number;
+  /** The canvas shows the tree, or the merged step DAG. */
+  view: "tree" | "dag";
 }
 
 export interface WorkspaceActions {
@@ -67,6 +71,7 @@ export interface WorkspaceActions {
   toggleHelp: (open?: boolean) => void;
   setMe: (id: number | null) => void;
   setSizes: (sizes: { expandK?: number; rolloutN?: number }) => void;
+  setView: (view: "tree" | "dag") => void;
   receive: (message: { type: string; [key: string]: unknown }) => void;
   setConnection: (status: SocketStatus) => void;
   label: (rating: Rating | null, extra?: { note?: string; flagged?: boolean }) => Promise<void>;
@@ -187,6 +192,8 @@ export function createWorkspaceStore() {
       focusTick: 0,
       expandK: 4,
       rolloutN: 8,
+      critiqueTick: 0,
+      view: "tree",
 
       async load(problemId) {
         try {
@@ -262,6 +269,7 @@ export function createWorkspaceStore() {
       toggleHelp: (open) => set((state) => ({ helpOpen: open ?? !state.helpOpen })),
       setMe: (me) => set({ me }),
       setSizes: (sizes) => set(sizes),
+      setView: (view) => set({ view }),
       setConnection: (connection) => set({ connection }),
       dismiss: () => set({ error: null, notice: null }),
 
@@ -277,6 +285,10 @@ export function createWorkspaceStore() {
           return;
         }
         if (event.type === "hello" || event.type === "pong") return;
+        if (event.type === "critique.created") {
+          set((state) => ({ critiqueTick: state.critiqueTick + 1 }));
+          return;
+        }
         set((state) => ({ index: applyTreeEvent(state.index, event as TreeEvent, state.me) }));
       },
 

@@ -1,12 +1,14 @@
-// The tabs under the canvas: long thought, history of the selected step, job log.
+// The tabs under the canvas: long thought, critique loop thread, history of the selected
+// step, job log.
 import { useState } from "react";
 
 import { LongThoughtTab } from "../components/longthought/LongThoughtTab";
 import { useWorkspace } from "./context";
+import { CritiqueTab } from "./CritiqueTab";
 import { HistoryTab } from "./HistoryTab";
 import { JobLogTab } from "./JobLogTab";
 
-const TABS = ["Long thought", "History", "Job log"] as const;
+const TABS = ["Long thought", "Critique thread", "History", "Job log"] as const;
 type Tab = (typeof TABS)[number];
 
 export function BottomTabs({ role }: { role: string | null }) {
@@ -46,6 +48,7 @@ export function BottomTabs({ role }: { role: string | null }) {
               role={role}
             />
           )}
+          {tab === "Critique thread" && <CritiqueTab />}
           {tab === "History" && <HistoryTab />}
           {tab === "Job log" && <JobLogTab />}
         </div>

@@ -27,6 +27,11 @@ export function rollouts(context: CommandContext): void {
     void runJob(`/nodes/${selected}/rollouts/`, { n: rolloutN, keep_branches: true });
 }
 
+export function critiqueLoop(context: CommandContext): void {
+  const { selected, runJob } = state(context);
+  if (selected !== null) void runJob(`/nodes/${selected}/critique-loop/`, { rounds: 3 });
+}
+
 export function firstError(context: CommandContext): void {
   const { selected, runJob } = state(context);
   if (selected !== null) void runJob(`/nodes/${selected}/first-error/`, {});
@@ -116,6 +121,16 @@ const commands: Command<CommandContext>[] = [
     perform: (c) => c.fitView(),
   },
   {
+    id: "view.dag",
+    label: "Switch between the tree and the merged step DAG",
+    keys: ["g"],
+    group: "Move",
+    perform: (c) => {
+      const { view, setView } = state(c);
+      setView(view === "tree" ? "dag" : "tree");
+    },
+  },
+  {
     id: "view.search",
     label: "Search step text",
     keys: ["/"],
@@ -175,6 +190,14 @@ const commands: Command<CommandContext>[] = [
     group: "Model",
     enabled: hasStep,
     perform: firstError,
+  },
+  {
+    id: "model.critique",
+    label: "Start a propose-critique loop here (3 rounds)",
+    keys: ["q"],
+    group: "Model",
+    enabled: hasNode,
+    perform: critiqueLoop,
   },
   {
     id: "help.toggle",
