@@ -26,9 +26,29 @@ def test_the_frontends_api_types_come_from_the_current_schema(tmp_path):
 
     call_command("spectacular", "--format", "openapi-json", "--file", str(tmp_path / "s.json"))
     committed = Path(__file__).resolve().parents[2] / "frontend" / "openapi.json"
-    assert json.loads(committed.read_text()) == json.loads((tmp_path / "s.json").read_text()), (
-        "The API changed: run `make schema` and commit frontend/openapi.json and its types."
-    )
+    assert without_db_ranges(json.loads(committed.read_text())) == without_db_ranges(
+        json.loads((tmp_path / "s.json").read_text())
+    ), "The API changed: run `make schema` and commit frontend/openapi.json and its types."
+
+
+# Model integer fields get their bounds from the database in use (SQLite allows 64 bits where
+# PostgreSQL's smallint stops at 32767): the same API, so they are left out of the comparison.
+DB_BOUNDS = {2**15 - 1, 2**15, 2**31 - 1, 2**31, 2**63 - 1, 2**63}
+
+
+def without_db_ranges(node: object) -> object:
+    if isinstance(node, list):
+        return [without_db_ranges(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    return {
+        key: without_db_ranges(value)
+        for key, value in node.items()
+        if not (
+            key in ("minimum", "maximum") and isinstance(value, int) and abs(value) in DB_BOUNDS
+        )
+        and not (key == "format" and value in ("int32", "int64"))
+    }
 
 
 def test_the_schema_and_docs_are_public(db):

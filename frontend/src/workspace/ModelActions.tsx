@@ -2,6 +2,9 @@
 // path. Each starts a Job whose progress shows below with a cancel button.
 import { useShallow } from "zustand/react/shallow";
 
+import { get } from "../api/client";
+import type { Campaign, ModelProfile } from "../api/types";
+import { useFetch } from "../api/useFetch";
 import type { Job } from "../model/types";
 import { expand, firstError, rollouts } from "./commands";
 import { useWorkspace, useWorkspaceStore } from "./context";
@@ -21,9 +24,7 @@ export function ModelActions() {
     <section className="tool-block">
       <div className="tool-head">
         <h3>Model</h3>
-        <span className="pill model" title="The embedded mode runs a tiny demo model">
-          campaign model
-        </span>
+        <ModelBadge />
       </div>
       <div className="model-row">
         <button onClick={() => expand(context)} data-testid="expand">
@@ -64,6 +65,31 @@ export function ModelActions() {
       )}
       <JobBars />
     </section>
+  );
+}
+
+/** Which model the campaign uses; the demo reasoner is labelled as the toy it is. */
+function ModelBadge() {
+  const slug = useWorkspace((s) => s.problem?.navigation.campaign_slug ?? "");
+  const profile = useFetch(async () => {
+    const campaign = await get<Campaign>(`/campaigns/${slug}/`);
+    if (!campaign.default_model_profile) return null;
+    return get<ModelProfile>(`/model-profiles/${campaign.default_model_profile}/`);
+  }, [slug]);
+  if (!profile.data || profile.data.backend === "demo") {
+    return (
+      <span
+        className="pill model"
+        title="A tiny GPT-2 trained here on arithmetic word problems; it makes real mistakes. Point the campaign at a real model with a model profile."
+      >
+        demo model
+      </span>
+    );
+  }
+  return (
+    <span className="pill model" title={`${profile.data.backend}: ${profile.data.model_name}`}>
+      {profile.data.name}
+    </span>
   );
 }
 
