@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 
 from trees.api import search_serializers as ss
 from trees.api import serializers as s
+from trees.api.generation import start_model_job
 from trees.api.longthoughts import tree_of_problem
 from trees.errors import Conflict, Invalid, NotFound
 from trees.models import Job, ModelProfile, Node, Role
@@ -43,28 +44,10 @@ def _accepted(job: Job) -> Response:
 
 
 def start_node_job(request: Request, node: Node, kind: str, task: Any, data: dict) -> Response:
-    """Create the job on a node (or return the one with the same idempotency key), queue it."""
-    if node.is_deleted:
-        raise Invalid("This step is deleted; restore it first.")
+    """Start a search job below a node: as any model job, but never below a final answer."""
     if node.is_terminal:
         raise Invalid("This step is a final answer; nothing comes after it.")
-    key = data.pop("idempotency_key", None)
-    # A fixed seed makes a re-delivered job regenerate the same samples, never new ones.
-    data.setdefault("seed", random.randrange(2**31))
-    campaign = node.tree.problem.campaign
-    profile = get_model_profile(campaign)
-    job, created = do_create_job(
-        kind,
-        campaign=campaign,
-        tree=node.tree,
-        node=node,
-        params={**data, "profile": profile.pk},
-        created_by=request.user,
-        idempotency_key=key,
-    )
-    if created:
-        dispatch(task, job.pk, queue=profile.queue or None)
-    return _accepted(job)
+    return start_model_job(request, node, kind, task, data)
 
 
 def _body(serializer: Any, request: Request) -> dict[str, Any]:
@@ -189,24 +172,8 @@ class NodeRecomplete(APIView):
         step, re-complete m times without the answer, then once with it revealed."""
         node = get_node_for(request.user, pk)
         data = _body(ss.RecompleteSerializer, request)
-        if node.is_deleted:
-            raise Invalid("This step is deleted; restore it first.")
-        key = data.pop("idempotency_key", None)
-        data.setdefault("seed", random.randrange(2**31))
-        campaign = node.tree.problem.campaign
-        profile = get_model_profile(campaign)
-        job, created = do_create_job(
-            Job.Kind.RECOMPLETE,
-            campaign=campaign,
-            tree=node.tree,
-            node=node,
-            params={**data, "profile": profile.pk},
-            created_by=request.user,
-            idempotency_key=key,
-        )
-        if created:
-            dispatch(recomplete, job.pk, queue=profile.queue or None)
-        return _accepted(job)
+        # A final answer may be re-completed: the path to it is what gets truncated.
+        return start_model_job(request, node, Job.Kind.RECOMPLETE, recomplete, data)
 
 
 class CampaignSearchRuns(APIView):
