@@ -24,3 +24,27 @@ def check(client: Any, case: tuple[Any, ...], world: Any, want: Any, who: str) -
         assert response.status_code in (401, 403), (name, who, response.content[:200])
     else:
         assert response.status_code == want, (name, who, response.content[:300])
+
+
+def matrix_tests(cases: list[tuple[Any, ...]]) -> tuple[Any, Any]:
+    """The two tests every matrix module runs over its cases (each persona, then an anonymous
+    client); assign them to `test_...` names in the module so pytest collects them. The module
+    provides a `world` fixture that the cases' url and body functions read."""
+    import pytest
+
+    names = ("name", "method", "url", "body", "expected")
+    ids = [case[0] for case in cases]
+
+    @pytest.mark.parametrize("persona", PERSONAS)
+    @pytest.mark.parametrize(names, cases, ids=ids)
+    def by_persona(request, world, client_for, persona, name, method, url, body, expected):
+        client = client_for(request.getfixturevalue(persona))
+        case = (name, method, url, body, expected)
+        check(client, case, world, expected[PERSONAS.index(persona)], persona)
+
+    @pytest.mark.parametrize(names, cases, ids=ids)
+    def anonymous(world, client_for, name, method, url, body, expected):
+        case = (name, method, url, body, expected)
+        check(client_for(None), case, world, "anonymous", "anonymous")
+
+    return by_persona, anonymous

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from tests.factories import make_problem, make_user, root_of
-from tests.matrix import HIDDEN, NO, OK, PERSONAS, check
+from tests.matrix import HIDDEN, NO, OK, matrix_tests
 from trees.models import Assignment, Job, Membership
 from trees.services.campaigns import do_assign_problems
 from trees.services.generation import do_suggest_first_error
@@ -275,21 +275,7 @@ CASES: list[tuple[str, str, Any, Any, list[Any]]] = [
 ]
 
 
-@pytest.mark.parametrize("persona", PERSONAS)
-@pytest.mark.parametrize(
-    ("name", "method", "url", "body", "expected"), CASES, ids=[case[0] for case in CASES]
-)
-def test_permission_matrix(request, world, client_for, persona, name, method, url, body, expected):
-    client = client_for(request.getfixturevalue(persona))
-    case = (name, method, url, body, expected)
-    check(client, case, world, expected[PERSONAS.index(persona)], persona)
-
-
-@pytest.mark.parametrize(
-    ("name", "method", "url", "body", "expected"), CASES, ids=[case[0] for case in CASES]
-)
-def test_anonymous_users_get_nothing(world, client_for, name, method, url, body, expected):
-    check(client_for(None), (name, method, url, body, expected), world, "anonymous", "anonymous")
+test_permission_matrix, test_anonymous_users_get_nothing = matrix_tests(CASES)
 
 
 def test_staff_create_campaigns_and_become_their_admin(client_for, staff):

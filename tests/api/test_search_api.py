@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from tests.factories import make_problem, root_of
-from tests.matrix import HIDDEN, NO, OK, PERSONAS, check
+from tests.matrix import HIDDEN, NO, OK, matrix_tests
 from trees.core.generation import Candidate
 from trees.models import Job, Node, Tree
 from trees.services.critique import do_add_proposal
@@ -190,21 +190,7 @@ CASES: list[tuple[str, str, Any, Any, list[Any]]] = [
 ]
 
 
-@pytest.mark.parametrize("persona", PERSONAS)
-@pytest.mark.parametrize(
-    ("name", "method", "url", "body", "expected"), CASES, ids=[case[0] for case in CASES]
-)
-def test_permission_matrix(request, world, client_for, persona, name, method, url, body, expected):
-    client = client_for(request.getfixturevalue(persona))
-    case = (name, method, url, body, expected)
-    check(client, case, world, expected[PERSONAS.index(persona)], persona)
-
-
-@pytest.mark.parametrize(
-    ("name", "method", "url", "body", "expected"), CASES, ids=[case[0] for case in CASES]
-)
-def test_anonymous_users_get_nothing(world, client_for, name, method, url, body, expected):
-    check(client_for(None), (name, method, url, body, expected), world, "anonymous", "anonymous")
+test_permission_matrix, test_anonymous_users_get_nothing = matrix_tests(CASES)
 
 
 def test_bad_parameters_get_the_one_error_shape(world, client_for, bob):

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from tests.exports.conftest import run_export
-from tests.matrix import HIDDEN, NO, OK, PERSONAS, check
+from tests.matrix import HIDDEN, NO, OK, matrix_tests
 from trees.services.exports import do_create_export_schedule
 from trees.services.longthoughts import do_derive_long_thought
 
@@ -119,21 +119,7 @@ CASES: list[tuple[str, str, Any, Any, list[Any]]] = [
 ]
 
 
-@pytest.mark.parametrize("persona", PERSONAS)
-@pytest.mark.parametrize(
-    ("name", "method", "url", "body", "expected"), CASES, ids=[case[0] for case in CASES]
-)
-def test_permission_matrix(request, world, client_for, persona, name, method, url, body, expected):
-    client = client_for(request.getfixturevalue(persona))
-    case = (name, method, url, body, expected)
-    check(client, case, world, expected[PERSONAS.index(persona)], persona)
-
-
-@pytest.mark.parametrize(
-    ("name", "method", "url", "body", "expected"), CASES, ids=[case[0] for case in CASES]
-)
-def test_anonymous_users_get_nothing(world, client_for, name, method, url, body, expected):
-    check(client_for(None), (name, method, url, body, expected), world, "anonymous", "anonymous")
+test_permission_matrix, test_anonymous_users_get_nothing = matrix_tests(CASES)
 
 
 def test_an_outsider_learns_nothing_from_ids(world, client_for, mallory):
