@@ -8,6 +8,7 @@ import {
   percent,
   shortSha,
 } from "../../model/exportForm";
+import { FilterChips } from "./FilterChips";
 
 export function ExportList({ exports, total }: { exports: readonly Export[]; total: number }) {
   if (!exports.length) {
@@ -57,15 +58,7 @@ function ExportRow({ item }: { item: Export }) {
           <span className="exp-version">v{item.version}</span>
           {item.schedule !== null && <span className="pill exp-tag">scheduled</span>}
         </div>
-        {filters.length > 0 && (
-          <div className="exp-chips">
-            {filters.map((text) => (
-              <span key={text} className="exp-chip">
-                {text}
-              </span>
-            ))}
-          </div>
-        )}
+        <FilterChips filters={filters} />
       </td>
       <td className="exp-status">
         <StatusCell item={item} />

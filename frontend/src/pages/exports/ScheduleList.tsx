@@ -6,6 +6,7 @@ import type { ExportSchedule } from "../../api/types";
 import { ErrorNote } from "../../components/ErrorNote";
 import type { Crontab, Interval } from "../../model/exportForm";
 import { describeFilters, describeTiming, formatLabel, formatWhen } from "../../model/exportForm";
+import { FilterChips } from "./FilterChips";
 
 interface Props {
   slug: string;
@@ -64,15 +65,7 @@ export function ScheduleList({ slug, schedules, onChanged }: Props) {
                     <strong>{schedule.name || formatLabel(schedule.format)}</strong>
                     {schedule.name && <span className="muted">{formatLabel(schedule.format)}</span>}
                   </div>
-                  {filters.length > 0 && (
-                    <div className="exp-chips">
-                      {filters.map((text) => (
-                        <span key={text} className="exp-chip">
-                          {text}
-                        </span>
-                      ))}
-                    </div>
-                  )}
+                  <FilterChips filters={filters} />
                 </td>
                 <td>
                   {describeTiming(
