@@ -153,6 +153,8 @@ SPECTACULAR_SETTINGS = {
         "AssignmentStatusEnum": "trees.models.campaigns.Assignment.Status",
         "JobStatusEnum": "trees.models.jobs.Job.Status",
         "RatingEnum": "trees.models.labels.RATING_CHOICES",
+        "RenderEnum": "trees.models.labels.LongThought.Render",
+        "PlanRenderEnum": "trees.models.labels.LongThought.PLAN_RENDERS",
     },
 }
 

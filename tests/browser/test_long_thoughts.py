@@ -109,3 +109,29 @@ def test_an_expert_cannot_review_long_thoughts(arbor_server: Server, browser: An
     assert tab.get_by_role("button", name="Edit", exact=True).is_visible()
     assert tab.get_by_role("button", name="✓ Approve").count() == 0
     page.context.close()
+
+
+def test_an_expert_smooths_a_long_thought_into_a_new_draft(
+    arbor_server: Server, browser: Any
+) -> None:
+    problem = demo_problem(arbor_server, "demo-2")
+    api = arbor_server.api("expert1")
+    job = api.post(f"/api/v1/problems/{problem['id']}/long-thoughts/", {"style": "journey"})
+    job = api.wait_for_job(job["id"])
+    assert job["status"] == "succeeded", job
+    page = log_in(browser, arbor_server, "expert1")
+    page.goto(f"{arbor_server.url}/problems/{problem['id']}")
+    tab = open_long_thought_tab(page)
+    tab.locator(".lt-passage").first.wait_for(timeout=DERIVE_MS)
+    before = tab.locator("[data-thought-id]").count()
+    tab.get_by_role("button", name="Smooth with the model").click()
+    tab.locator("[data-thought-id]").nth(before).wait_for(timeout=DERIVE_MS)
+    tab.locator(".lt-view-title", has_text="smoothed").wait_for()
+    tab.locator(".lt-passage").first.wait_for()
+    # A smoothed thought is not smoothed again.
+    assert tab.get_by_role("button", name="Smooth with the model").count() == 0
+    thoughts = api.get(f"/api/v1/problems/{problem['id']}/long-thoughts/")["results"]
+    smoothed = [t for t in thoughts if t["render"] == "smoothed"]
+    assert [t["params"]["smoothed_from"] for t in smoothed] == [job["result"]["long_thought"]]
+    screenshot(page, "long-thought-smoothed")
+    page.context.close()

@@ -63,6 +63,13 @@ CASES: list[tuple[str, str, Any, Any, list[Any]]] = [
         MEMBERS,
     ),
     (
+        "smooth long thought",
+        "post",
+        lambda w: f"/api/v1/long-thoughts/{w.thought.pk}/smooth/",
+        lambda w: {"seed": 1},
+        MEMBERS,
+    ),
+    (
         "long thought revisions",
         "get",
         lambda w: f"/api/v1/long-thoughts/{w.thought.pk}/revisions/",

@@ -1,7 +1,10 @@
-"""Long thoughts: derive (a Job), read, edit with revisions, review; campaign statistics.
+"""Long thoughts: derive (a Job), smooth (a Job), read, edit with revisions, review; campaign
+statistics.
 No business logic here: trees.services.longthoughts does the work."""
 
 from __future__ import annotations
+
+import random
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
@@ -13,16 +16,18 @@ from trees.api import serializers as s
 from trees.errors import Invalid, NotFound
 from trees.models import LongThought, LongThoughtRevision, Role, Tree
 from trees.queries import get_campaign_for, require_role
+from trees.services.generation import get_model_profile
 from trees.services.jobs import do_create_job
 from trees.services.longthoughts import (
     check_derive_params,
+    check_smoothable,
     do_edit_long_thought,
     do_review_long_thought,
     get_long_thought_for,
     long_thought_stats,
 )
 from workers.dispatch import dispatch
-from workers.tasks import derive_long_thought
+from workers.tasks import derive_long_thought, smooth_long_thought
 
 
 def tree_of_problem(request: Request, pk: int) -> Tree:
@@ -99,6 +104,35 @@ class LongThoughtRevisions(generics.ListAPIView):
     def get_queryset(self):  # type: ignore[no-untyped-def]
         thought = get_long_thought_for(self.request.user, self.kwargs["pk"])
         return LongThoughtRevision.objects.filter(long_thought=thought).order_by("version")
+
+
+class LongThoughtSmooth(APIView):
+    @extend_schema(request=s.SmoothRequestSerializer, responses={202: s.JobSerializer})
+    def post(self, request: Request, pk: int) -> Response:
+        """The optional smoothing pass: the campaign's model rewrites each step's passage of a
+        prose long thought, keeping a rewrite only if it states exactly the same numbers. The
+        result is a new draft long thought (render "smoothed") linked to its source, which is
+        left unchanged. A "smooth" Job; its result names the new long thought."""
+        thought = get_long_thought_for(request.user, pk)
+        body = s.SmoothRequestSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = dict(body.validated_data)
+        key = data.pop("idempotency_key", None)
+        check_smoothable(thought)
+        campaign = thought.tree.problem.campaign
+        profile = get_model_profile(campaign)
+        data.setdefault("seed", random.randrange(2**31))
+        job, created = do_create_job(
+            "smooth",
+            campaign=campaign,
+            tree=thought.tree,
+            params={**data, "long_thought": thought.pk, "profile": profile.pk},
+            created_by=request.user,
+            idempotency_key=key,
+        )
+        if created:
+            dispatch(smooth_long_thought, job.pk, queue=profile.queue or None)
+        return Response(s.JobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
 
 
 class LongThoughtReview(APIView):

@@ -213,7 +213,7 @@ class DagPathsSerializer(serializers.Serializer):
 
 class DagLongThoughtSerializer(serializers.Serializer):
     seed = serializers.IntegerField(**SEED)
-    render = serializers.ChoiceField(choices=LongThought.Render.choices, default="prose")
+    render = serializers.ChoiceField(choices=LongThought.PLAN_RENDERS, default="prose")
     max_excursions = serializers.IntegerField(min_value=0, max_value=16, default=2)
     excursion_depth = serializers.IntegerField(min_value=0, max_value=16, default=2)
     excursion_rate = serializers.FloatField(min_value=0.0, max_value=1.0, default=0.5)

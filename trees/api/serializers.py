@@ -371,14 +371,18 @@ class ModelProfileSerializer(serializers.ModelSerializer):
 
     def validate_prompt_templates(self, value):  # type: ignore[no-untyped-def]
         from trees.core.generation import build_prompt
+        from trees.core.smooth import smooth_prompt
 
         if not isinstance(value, dict):
             raise serializers.ValidationError("An object of action -> template.")
         for action, template in value.items():
-            if action not in {"expand", "rollout", "critique", "revise"}:
+            if action not in {"expand", "rollout", "critique", "revise", "smooth"}:
                 raise serializers.ValidationError(f"Unknown action {action!r}.")
             try:
-                build_prompt(str(template), "q", ["s"], "line", "a")
+                if action == "smooth":
+                    smooth_prompt(str(template), "q", "p")
+                else:
+                    build_prompt(str(template), "q", ["s"], "line", "a")
             except ValueError as exc:
                 raise serializers.ValidationError(str(exc)) from exc
         return value
@@ -393,9 +397,15 @@ class ModelProfileSerializer(serializers.ModelSerializer):
 # --- Long thoughts and exports ----------------------------------------------------------------
 
 
+class SmoothRequestSerializer(serializers.Serializer):
+    temperature = serializers.FloatField(min_value=0.0, max_value=2.0, required=False)
+    seed = serializers.IntegerField(min_value=0, max_value=2**31 - 1, required=False)
+    idempotency_key = serializers.CharField(max_length=200, required=False)
+
+
 class DeriveRequestSerializer(serializers.Serializer):
     style = serializers.ChoiceField(choices=LongThought.Style.choices, default="journey")
-    render = serializers.ChoiceField(choices=LongThought.Render.choices, default="prose")
+    render = serializers.ChoiceField(choices=LongThought.PLAN_RENDERS, default="prose")
     max_wrong = serializers.IntegerField(
         min_value=0, max_value=32, default=2, help_text="Wrong children tried per step."
     )

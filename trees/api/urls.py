@@ -67,6 +67,11 @@ urlpatterns = [
         name="long-thought-revisions",
     ),
     path(
+        "long-thoughts/<int:pk>/smooth/",
+        longthoughts.LongThoughtSmooth.as_view(),
+        name="long-thought-smooth",
+    ),
+    path(
         "long-thoughts/<int:pk>/review/",
         longthoughts.LongThoughtReview.as_view(),
         name="long-thought-review",

@@ -17,6 +17,7 @@ class Job(models.Model):
         RECOMPLETE = "recomplete"
         CLUSTER = "cluster"
         DERIVE = "derive"
+        SMOOTH = "smooth"
         EXPORT = "export"
 
     class Status(models.TextChoices):

@@ -93,6 +93,11 @@ class LongThought(models.Model):
     class Render(models.TextChoices):
         PROSE = "prose"
         STEINER = "steiner"
+        # Prose rewritten passage by passage by the campaign's model (trees.core.smooth).
+        SMOOTHED = "smoothed"
+
+    # What a derivation plan renders to directly; "smoothed" is made from a prose rendering.
+    PLAN_RENDERS = (Render.PROSE.value, Render.STEINER.value)
 
     class Status(models.TextChoices):
         DRAFT = "draft"

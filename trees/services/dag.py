@@ -137,8 +137,8 @@ def do_derive_dag_long_thought(
 ) -> LongThought:
     """A journey long thought from one seeded DAG path (a draft, like any derived thought)."""
     render = params.get("render") or LongThought.Render.PROSE
-    if render not in LongThought.Render.values:
-        raise Invalid(f"render must be one of {LongThought.Render.values}.", field="render")
+    if render not in LongThought.PLAN_RENDERS:
+        raise Invalid(f"render must be one of {list(LongThought.PLAN_RENDERS)}.", field="render")
     seed = params.get("seed")
     if seed is None:
         seed = random.randrange(2**31)

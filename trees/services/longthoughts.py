@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from trees.core.derive import derive_journey, derive_shortcut, index_tree, plan_to_data
 from trees.core.render import DEFAULT_TOKENS, render_prose, render_steiner, thought_stats
+from trees.core.smooth import Smoothed
 from trees.errors import Invalid, NotFound, StaleVersion
 from trees.exporting.snapshots import load_view
 from trees.exporting.tokens import text_tokens
@@ -37,8 +38,8 @@ def check_derive_params(style: Any, params: dict[str, Any]) -> dict[str, Any]:
     if style not in LongThought.Style.values:
         raise Invalid(f"style must be one of {LongThought.Style.values}.", field="style")
     checked = {**DERIVE_DEFAULTS, **{k: v for k, v in params.items() if v is not None}}
-    if checked["render"] not in LongThought.Render.values:
-        raise Invalid(f"render must be one of {LongThought.Render.values}.", field="render")
+    if checked["render"] not in LongThought.PLAN_RENDERS:
+        raise Invalid(f"render must be one of {list(LongThought.PLAN_RENDERS)}.", field="render")
     for name, high in (("max_wrong", 32), ("max_depth_wrong", 64)):
         value = checked[name]
         if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= high:
@@ -158,6 +159,13 @@ def do_derive_long_thought(
         created_by=created_by if created_by is not None else getattr(job, "created_by", None),
     )
     _apply_stats(thought, text_stats(rendered.text, render, rendered.backtracks))
+    return _save_once(thought, job)
+
+
+def _save_once(thought: LongThought, job: Job | None) -> LongThought | None:
+    """Save a new long thought and finish its job in one transaction. A re-delivered job
+    returns the thought it made instead of making a second; a job cancelled meanwhile makes
+    none (None)."""
     with transaction.atomic():
         if job is not None:
             locked = Job.objects.select_for_update().get(pk=job.pk)
@@ -183,6 +191,52 @@ def do_run_derive_job(job: Job) -> Job:
         return do_fail_job(job, exc.message)
     job.refresh_from_db()
     return job
+
+
+# --- The smoothing pass ---------------------------------------------------------------------
+
+
+def check_smoothable(thought: LongThought) -> None:
+    """Smoothing rewrites the derived prose passage by passage; raises Invalid otherwise."""
+    if thought.render != LongThought.Render.PROSE:
+        raise Invalid(
+            f"Only a prose long thought can be smoothed (this one is {thought.render}).",
+            field="long_thought",
+        )
+    if thought.edited_text:
+        raise Invalid(
+            "This long thought has been edited by hand; smoothing rewrites the derived text "
+            "passage by passage. Smooth before editing, or derive a new one.",
+            field="long_thought",
+        )
+
+
+def do_store_smoothed(
+    job: Job, source: LongThought, smoothed: Smoothed, model: str
+) -> LongThought | None:
+    """Store the smoothed rendering as a new draft long thought beside its source (which is
+    left as it was), and finish the job, once."""
+    thought = LongThought(
+        tree_id=source.tree_id,
+        style=source.style,
+        render=LongThought.Render.SMOOTHED,
+        params={
+            **source.params,
+            "smoothed_from": source.pk,
+            "model": model,
+            "rewritten": smoothed.rewritten,
+            "kept": smoothed.kept,
+        },
+        plan=source.plan,
+        rendered_text=smoothed.text,
+        thought_end=smoothed.thought_end,
+        answer=source.answer,
+        spans=[list(span) for span in smoothed.spans],
+        job=job,
+        created_by=job.created_by,
+    )
+    _apply_stats(thought, text_stats(smoothed.text, thought.render, source.backtracks))
+    return _save_once(thought, job)
 
 
 def check_text(text: Any) -> str:

@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 from workers.tasks.exports import derive_long_thought, export_dataset, run_export_schedule
-from workers.tasks.generation import expand_node, find_first_error, rollout_node
+from workers.tasks.generation import (
+    expand_node,
+    find_first_error,
+    rollout_node,
+    smooth_long_thought,
+)
 from workers.tasks.imports import import_problems
 from workers.tasks.search import (
     beam_search,
@@ -28,4 +33,5 @@ __all__ = [
     "recomplete",
     "rollout_node",
     "run_export_schedule",
+    "smooth_long_thought",
 ]

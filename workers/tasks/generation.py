@@ -6,6 +6,7 @@ from celery import shared_task
 
 from workers.generation import run_expand, run_first_error, run_rollouts
 from workers.jobs import run_job
+from workers.smoothing import run_smooth
 
 TASK_OPTIONS = {"bind": True, "acks_late": True, "reject_on_worker_lost": True, "max_retries": 3}
 
@@ -23,3 +24,8 @@ def rollout_node(self, job_id: int) -> None:
 @shared_task(name="arbor.gpu.find_first_error", **TASK_OPTIONS)
 def find_first_error(self, job_id: int) -> None:
     run_job(self, job_id, run_first_error)
+
+
+@shared_task(name="arbor.gpu.smooth_long_thought", **TASK_OPTIONS)
+def smooth_long_thought(self, job_id: int) -> None:
+    run_job(self, job_id, run_smooth)

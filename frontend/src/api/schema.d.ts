@@ -441,6 +441,28 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  "/api/v1/long-thoughts/{id}/smooth/": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * @description The optional smoothing pass: the campaign's model rewrites each step's passage of a
+     *     prose long thought, keeping a rewrite only if it states exactly the same numbers. The
+     *     result is a new draft long thought (render "smoothed") linked to its source, which is
+     *     left unchanged. A "smooth" Job; its result names the new long thought.
+     */
+    post: operations["v1_long_thoughts_smooth_create"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   "/api/v1/loops/{id}/": {
     parameters: {
       query?: never;
@@ -1257,7 +1279,7 @@ export interface components {
     DagLongThoughtRequest: {
       seed?: number;
       /** @default prose */
-      render: components["schemas"]["RenderEnum"];
+      render: components["schemas"]["PlanRenderEnum"];
       /** @default 2 */
       max_excursions: number;
       /** @default 2 */
@@ -1324,7 +1346,7 @@ export interface components {
       /** @default journey */
       style: components["schemas"]["StyleEnum"];
       /** @default prose */
-      render: components["schemas"]["RenderEnum"];
+      render: components["schemas"]["PlanRenderEnum"];
       /**
        * @description Wrong children tried per step.
        * @default 2
@@ -1582,6 +1604,7 @@ export interface components {
      *     * `recomplete` - Recomplete
      *     * `cluster` - Cluster
      *     * `derive` - Derive
+     *     * `smooth` - Smooth
      *     * `export` - Export
      * @enum {string}
      */
@@ -1595,6 +1618,7 @@ export interface components {
       | "recomplete"
       | "cluster"
       | "derive"
+      | "smooth"
       | "export";
     /**
      * @description * `queued` - Queued
@@ -2000,6 +2024,12 @@ export interface components {
      * @enum {string}
      */
     PeriodEnum: "days" | "hours" | "minutes";
+    /**
+     * @description * `prose` - prose
+     *     * `steiner` - steiner
+     * @enum {string}
+     */
+    PlanRenderEnum: "prose" | "steiner";
     PlanVisit: {
       node: number;
       action: components["schemas"]["ActionEnum"];
@@ -2081,9 +2111,10 @@ export interface components {
     /**
      * @description * `prose` - Prose
      *     * `steiner` - Steiner
+     *     * `smoothed` - Smoothed
      * @enum {string}
      */
-    RenderEnum: "prose" | "steiner";
+    RenderEnum: "prose" | "steiner" | "smoothed";
     Revision: {
       /** Format: int64 */
       version: number;
@@ -2124,6 +2155,12 @@ export interface components {
      * @enum {string}
      */
     ScoreEnum: "confidence" | "mc_value" | "critic";
+    SmoothRequestRequest: {
+      /** Format: double */
+      temperature?: number;
+      seed?: number;
+      idempotency_key?: string;
+    };
     /**
      * @description * `step` - step
      *     * `answer` - answer
@@ -3105,6 +3142,33 @@ export interface operations {
         };
         content: {
           "application/json": components["schemas"]["PaginatedLongThoughtRevisionList"];
+        };
+      };
+    };
+  };
+  v1_long_thoughts_smooth_create: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: number;
+      };
+      cookie?: never;
+    };
+    requestBody?: {
+      content: {
+        "application/json": components["schemas"]["SmoothRequestRequest"];
+        "application/x-www-form-urlencoded": components["schemas"]["SmoothRequestRequest"];
+        "multipart/form-data": components["schemas"]["SmoothRequestRequest"];
+      };
+    };
+    responses: {
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Job"];
         };
       };
     };

@@ -1,14 +1,13 @@
 // Derive a long thought from the tree: a "derive" Job whose progress shows until it is done.
 import { useEffect, useRef, useState } from "react";
 
-import { get, post } from "../../api/client";
+import { post } from "../../api/client";
+import { followJob } from "../../api/jobs";
 import type { Job } from "../../api/types";
 import { TERMINAL_STATUSES } from "../../api/types";
 import type { DeriveForm as DeriveFormState } from "../../model/longthought";
 import { DERIVE_DEFAULTS, deriveRequest } from "../../model/longthought";
 import { ErrorNote } from "../ErrorNote";
-
-const POLL_MS = 400;
 
 interface Props {
   problemId: number;
@@ -43,15 +42,9 @@ export function DeriveForm({ problemId, onDerived }: Props) {
     }
     setError(null);
     try {
-      let current = await post<Job>(`/problems/${problemId}/long-thoughts/`, checked.body);
-      setJob(current);
-      while (!TERMINAL_STATUSES.has(current.status ?? "")) {
-        await new Promise((resolve) => window.setTimeout(resolve, POLL_MS));
-        if (!alive.current) return;
-        current = await get<Job>(`/jobs/${current.id}/`);
-        if (!alive.current) return;
-        setJob(current);
-      }
+      const started = await post<Job>(`/problems/${problemId}/long-thoughts/`, checked.body);
+      const current = await followJob(started, setJob, () => alive.current);
+      if (current === null) return;
       if (current.status === "succeeded") {
         const result = current.result as { long_thought?: number } | undefined;
         onDerived(result?.long_thought ?? null);

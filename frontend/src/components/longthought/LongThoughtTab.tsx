@@ -92,6 +92,10 @@ export function LongThoughtTab({
             selectedNodeId={selectedNodeId}
             onSelectNode={onSelectNode}
             onChanged={changed}
+            onCreated={(id) => {
+              setChoice({ problemId, id });
+              list.reload();
+            }}
           />
         ) : (
           list.loading && <p className="muted">Loading…</p>

@@ -15,6 +15,7 @@ import {
 import { ErrorNote } from "../ErrorNote";
 import { PassageText } from "./PassageText";
 import { Revisions } from "./Revisions";
+import { SmoothButton } from "./SmoothButton";
 import { ThoughtEditor } from "./ThoughtEditor";
 
 interface Props {
@@ -24,13 +25,22 @@ interface Props {
   onSelectNode: (id: number) => void;
   /** The thought changed on the server (saved, reviewed): show this copy and reload the list. */
   onChanged: (thought: LongThought) => void;
+  /** A new long thought was made from this one (smoothed): show it. */
+  onCreated: (thoughtId: number) => void;
 }
 
 function readDraft(id: number): Draft | null {
   return typeof localStorage === "undefined" ? null : loadDraft(localStorage, id);
 }
 
-export function ThoughtView({ thought, role, selectedNodeId, onSelectNode, onChanged }: Props) {
+export function ThoughtView({
+  thought,
+  role,
+  selectedNodeId,
+  onSelectNode,
+  onChanged,
+  onCreated,
+}: Props) {
   // A draft left from an earlier visit reopens the editor with it: nothing typed is lost.
   const [editing, setEditing] = useState<{ draft: Draft | null } | null>(() => {
     const draft = readDraft(thought.id);
@@ -77,12 +87,13 @@ export function ThoughtView({ thought, role, selectedNodeId, onSelectNode, onCha
           </span>
           <strong>
             {thought.style === "journey" ? "Journey" : "Shortcut"} ·{" "}
-            {thought.render === "steiner" ? "Steiner" : "prose"}
+            {thought.render === "steiner" ? "Steiner" : thought.render}
           </strong>
           <span className="muted mono">
             #{thought.id} · v{thought.version}
           </span>
           {thought.edited_text && <span className="pill">edited</span>}
+          {thought.render === "smoothed" && <SmoothedFrom params={thought.params} />}
         </div>
         <div className="lt-figures">
           <Figure value={thought.token_count ?? "—"} label="tokens" />
@@ -94,6 +105,7 @@ export function ThoughtView({ thought, role, selectedNodeId, onSelectNode, onCha
           <Figure value={reflections} label={reflections === 1 ? "reflection" : "reflections"} />
         </div>
         <div className="lt-view-actions">
+          {!editing && <SmoothButton thought={thought} onSmoothed={onCreated} onError={setError} />}
           {!editing && (
             <button
               onClick={() => setEditing({ draft: null })}
@@ -162,6 +174,24 @@ function Figure({ value, label }: { value: number | string; label: string }) {
   return (
     <span className="lt-figure">
       <strong>{value}</strong> <span className="muted">{label}</span>
+    </span>
+  );
+}
+
+/** What the smoothing pass changed: how many passages the model rewrote, from which thought. */
+function SmoothedFrom({ params }: { params: unknown }) {
+  const {
+    rewritten = 0,
+    kept = 0,
+    smoothed_from: source,
+  } = (params ?? {}) as {
+    rewritten?: number;
+    kept?: number;
+    smoothed_from?: number;
+  };
+  return (
+    <span className="muted" title="Rewrites that changed a number were dropped">
+      {rewritten} of {rewritten + kept} passages rewritten, from #{source}
     </span>
   );
 }
