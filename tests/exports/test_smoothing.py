@@ -102,3 +102,19 @@ def test_derive_does_not_accept_the_smoothed_render(labelled, bob, client_for):
         f"/api/v1/problems/{labelled.pens.pk}/long-thoughts/", {"render": "smoothed"}
     )
     assert response.status_code == 400
+
+
+def test_an_approved_smoothed_thought_is_the_text_an_sft_export_uses(labelled, bob, carol):
+    from tests.exports.conftest import read_rows, run_export
+    from trees.services.longthoughts import do_review_long_thought
+
+    source = do_derive_long_thought(labelled.pens.tree, "journey", {}, created_by=bob)
+    job, _ = do_create_job("smooth", campaign=labelled.campaign, tree=labelled.pens.tree)
+    first = source.rendered_text[source.spans[0][1] : source.spans[0][2]]
+    rewrite = f"Thinking it through: {first}"
+    spliced = splice(source.rendered_text, source.spans, source.thought_end, {0: rewrite})
+    smoothed = do_store_smoothed(job, source, spliced, "t")
+    do_review_long_thought(smoothed, carol, "approved")
+    rows = read_rows(run_export(labelled.campaign, "sft-journey", approved_only=True))
+    assert len(rows) == 1
+    assert rows[0]["messages"][1]["content"].startswith(rewrite)

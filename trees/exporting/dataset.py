@@ -75,7 +75,8 @@ def write_dataset(
     tokenizer = load_tokenizer(spec.tokenizer) if spec.tokenizer else None
     limits = {"reasoning": spec.max_reasoning_tokens, "total": spec.max_total_tokens}
     style = THOUGHT_FORMATS.get(spec.format)
-    render = "steiner" if spec.format == "steiner" else "prose"
+    # A smoothed thought is prose too: SFT rows take the latest approved of either.
+    renders = ("steiner",) if spec.format == "steiner" else ("prose", "smoothed")
     total = count_problems(campaign.pk, spec.problems)
     counts = {
         "problems": 0,
@@ -98,7 +99,7 @@ def write_dataset(
         for batch in batches:
             if should_stop is not None and should_stop():
                 raise ExportStopped()
-            texts = approved_texts([s.tree_id for s in batch], style, render) if style else {}
+            texts = approved_texts([s.tree_id for s in batch], style, renders) if style else {}
             rows: list[dict[str, Any]] = []
             for snapshot in batch:
                 found, reason = tree_rows(spec, snapshot.view, texts.get(snapshot.tree_id))

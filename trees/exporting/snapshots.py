@@ -172,13 +172,16 @@ def load_view(
     return snapshots[0].view if snapshots else None
 
 
-def approved_texts(tree_ids: Sequence[int], style: str, render: str) -> dict[int, str]:
+def approved_texts(tree_ids: Sequence[int], style: str, renders: Sequence[str]) -> dict[int, str]:
     """The text (edited, else rendered) of each tree's latest approved long thought in the
-    given style and rendering: one query."""
+    given style and one of the renderings: one query."""
     texts: dict[int, str] = {}
     rows = (
         LongThought.objects.filter(
-            tree_id__in=tree_ids, status=LongThought.Status.APPROVED, style=style, render=render
+            tree_id__in=tree_ids,
+            status=LongThought.Status.APPROVED,
+            style=style,
+            render__in=renders,
         )
         .order_by("tree_id", "-pk")
         .values_list("tree_id", "edited_text", "rendered_text")
