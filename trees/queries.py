@@ -6,7 +6,7 @@ from typing import Any
 
 import orjson
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import QuerySet, TextField
+from django.db.models import Q, QuerySet, TextField
 from django.db.models.functions import Cast
 
 from trees.errors import Forbidden, NotFound
@@ -139,9 +139,13 @@ def problems_for(user: User) -> QuerySet[Problem]:
 
 
 def jobs_for(user: User) -> QuerySet[Job]:
+    """Jobs of the user's campaigns; export jobs (lead data) only where they lead or admin."""
     if user.is_staff:
         return Job.objects.all()
-    return Job.objects.filter(campaign__memberships__user_id=user.pk)
+    leads = Membership.objects.filter(user_id=user.pk, role__in=[Role.LEAD, Role.ADMIN])
+    return Job.objects.filter(campaign__memberships__user_id=user.pk).exclude(
+        Q(kind=Job.Kind.EXPORT) & ~Q(campaign_id__in=leads.values("campaign_id"))
+    )
 
 
 def get_campaign_for(user: User, slug: str, minimum: str = Role.EXPERT) -> Campaign:

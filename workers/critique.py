@@ -31,7 +31,7 @@ from trees.services.critique import (
     do_finish_loop,
     get_loop_state,
 )
-from trees.services.search import JobStopped
+from trees.services.search import JobStopped, claim_job
 from workers.generation import _candidate, _context
 from workers.search import ModelCalls
 
@@ -105,7 +105,10 @@ def _status(job: Job) -> str:
     return Job.objects.values_list("status", flat=True).get(pk=job.pk)
 
 
-def run_critique_loop(job: Job) -> None:
+def run_critique_loop(job: Job, task_id: str | None = None) -> None:
+    """The loop, round by round, until the critic accepts, the rounds or the budget run out,
+    or an expert pauses or accepts. `task_id` is this delivery's: after a resume, only the
+    delivery the loop is stamped with goes on."""
     start, path, problem, profile = _context(job)
     critic_pk = job.params.get("critic_profile")
     critic = ModelProfile.objects.filter(pk=critic_pk).first() if critic_pk else profile
@@ -120,6 +123,8 @@ def run_critique_loop(job: Job) -> None:
             status = _status(job)
             if status == Job.Status.PAUSED or status in Job.FINISHED:
                 return
+            if not claim_job(job.pk, task_id):
+                return  # resumed meanwhile under another delivery: that one runs the loop
             state = get_loop_state(job)
             current, critique = state.current, state.critique
             if current is not None and critique is None:

@@ -31,7 +31,7 @@ from trees.core.search import (
 )
 from trees.core.steps import split_steps
 from trees.models import Job, Node, Tree
-from trees.services.generation import Rollout, do_store_probe, get_model_profile
+from trees.services.generation import Rollout, get_model_profile
 from trees.services.jobs import do_report_progress, is_cancelled
 from trees.services.search import (
     JobStopped,
@@ -44,6 +44,7 @@ from trees.services.search import (
     do_stamp_task,
     do_store_branches,
     do_store_children,
+    do_store_search_probe,
     finish_search,
     previous_contribution,
 )
@@ -235,7 +236,7 @@ def _beam_scores(
             rollouts = calls.rollouts(layer[node.pk], int(params.get("rollouts", 4)))
             if rollouts is None:
                 break  # out of budget: the rest stay unscored (they rank last)
-            stored = do_store_probe(node, [rollout.correct for rollout in rollouts])
+            stored = do_store_search_probe(job, node, [rollout.correct for rollout in rollouts])
             values[node.pk] = stored.mc_soft
         else:
             values[node.pk] = critic_score(calls, layer[node.pk])
@@ -361,7 +362,7 @@ def run_mcts(job: Job) -> None:
                     stop = "budget"
                     break
                 verdicts = [rollout.correct for rollout in rollouts]
-                do_store_probe(texts[simulated], verdicts)
+                do_store_search_probe(job, texts[simulated], verdicts)
                 value = sum(1 for v in verdicts if v) / len(verdicts)
             backpropagate(graph, selected, value)
             contribution.add(selected, value)
@@ -434,7 +435,9 @@ def run_recomplete(job: Job) -> None:
 
         do_fail_job(job, "No correct path to an answer passes through this step yet.")
         return
-    cut_index = rng.randrange(max(start.depth, 0), len(correct_path) - 1)
+    # Cut at this step or below it; from a final answer itself, anywhere above it.
+    low = 0 if start.is_terminal else start.depth
+    cut_index = rng.randrange(low, len(correct_path) - 1)
     prefix = correct_path[: cut_index + 1]
     m = int(job.params["m"])
     calls = ModelCalls(job, problem, profile, _budget(job))

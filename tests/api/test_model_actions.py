@@ -219,3 +219,72 @@ def test_campaign_jobs_filter_by_kind_tree_and_node(campaign, bob, client_for):
     assert client.get(f"/api/v1/campaigns/pilot/jobs/?node={root.pk}").json()["count"] == 2
     refused = client.get("/api/v1/campaigns/pilot/jobs/?tree=abc")
     assert refused.status_code == 400 and "tree" in refused.json()["fields"]
+
+
+def test_a_deleted_step_does_not_swallow_the_same_new_candidate(
+    shop, bob, client_for, django_capture_on_commit_callbacks
+):
+    from trees.services.nodes import do_set_deleted
+
+    root = Node.objects.get(tree=shop, parent=None)
+    body = {"k": 3, "seed": 11}
+    first = post(
+        client_for(bob),
+        f"/api/v1/nodes/{root.pk}/expand/",
+        body,
+        django_capture_on_commit_callbacks,
+    )
+    made = Node.objects.filter(pk__in=first.result["created"])
+    for node in made:
+        do_set_deleted(node, True)
+    again = post(
+        client_for(bob),
+        f"/api/v1/nodes/{root.pk}/expand/",
+        body,
+        django_capture_on_commit_callbacks,
+    )
+    # The same seed writes the same steps: each comes back as a new, visible step.
+    remade = Node.objects.filter(pk__in=again.result["created"], is_deleted=False)
+    assert sorted(n.text for n in remade) == sorted(n.text for n in made)
+
+
+def test_an_idempotency_key_names_a_job_only_for_its_creator_kind_and_campaign(
+    campaign, bob, carol
+):
+    root = root_of(make_problem(campaign))
+    mine, created = do_create_job(
+        "expand", campaign=campaign, node=root, created_by=bob, idempotency_key="k-1"
+    )
+    again, created_again = do_create_job(
+        "expand", campaign=campaign, node=root, created_by=bob, idempotency_key="k-1"
+    )
+    assert created and not created_again and again.pk == mine.pk
+    theirs, created_theirs = do_create_job(
+        "expand", campaign=campaign, node=root, created_by=carol, idempotency_key="k-1"
+    )
+    other_kind, created_other = do_create_job(
+        "rollout", campaign=campaign, node=root, created_by=bob, idempotency_key="k-1"
+    )
+    assert created_theirs and created_other and len({mine.pk, theirs.pk, other_kind.pk}) == 3
+    long_key = "x" * 200
+    first, _ = do_create_job("expand", campaign=campaign, created_by=bob, idempotency_key=long_key)
+    second, made = do_create_job(
+        "expand", campaign=campaign, created_by=bob, idempotency_key=long_key
+    )
+    assert not made and second.pk == first.pk
+
+
+def test_export_jobs_are_hidden_from_experts_and_a_cancelled_queued_export_ends(
+    campaign, bob, larry, client_for
+):
+    from trees.models import Export
+    from trees.services.exports import do_create_export
+
+    export, job, _ = do_create_export(campaign, "prm-stepwise", {}, created_by=larry)
+    assert client_for(bob).get(f"/api/v1/jobs/{job.pk}/").status_code == 404
+    listed = client_for(bob).get("/api/v1/campaigns/pilot/jobs/?kind=export").json()
+    assert listed["count"] == 0
+    assert client_for(larry).get(f"/api/v1/jobs/{job.pk}/").status_code == 200
+    assert client_for(larry).post(f"/api/v1/jobs/{job.pk}/cancel/").status_code == 200
+    export.refresh_from_db()
+    assert export.status == Export.Status.CANCELLED and export.finished_at is not None

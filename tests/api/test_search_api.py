@@ -222,6 +222,7 @@ def test_a_finished_loop_refuses_expert_actions_with_409(world, client_for, bob)
 
 def test_a_stale_proposal_edit_is_a_409_with_the_current_step(world, client_for, bob, larry):
     loop = world.loops[-2]
+    Job.objects.filter(pk=loop.pk).update(status="paused")
     url = f"/api/v1/loops/{loop.pk}/edit/"
     first = client_for(bob).post(url, {"text": "12 / 3 = 4 groups.", "version": 1}, format="json")
     assert first.status_code == 200, first.content
@@ -230,8 +231,23 @@ def test_a_stale_proposal_edit_is_a_409_with_the_current_step(world, client_for,
     assert second.json()["current"]["text"] == "12 / 3 = 4 groups."
 
 
+def test_an_expert_takes_over_a_running_loop_only_after_pausing_it(world, client_for, bob):
+    loop = world.loops[-4]
+    Job.objects.filter(pk=loop.pk).update(status="running")
+    client = client_for(bob)
+    edit = client.post(
+        f"/api/v1/loops/{loop.pk}/edit/", {"text": "12 / 3 = 4.", "version": 1}, format="json"
+    )
+    critique = client.post(
+        f"/api/v1/loops/{loop.pk}/critiques/", {"verdict": "revise", "text": "x"}, format="json"
+    )
+    for response in (edit, critique):
+        assert response.status_code == 409 and "Pause the loop" in response.json()["detail"]
+
+
 def test_the_loop_thread_names_who_wrote_each_entry(world, client_for, bob):
     loop = world.loops[-3]
+    Job.objects.filter(pk=loop.pk).update(status="paused")
     client = client_for(bob)
     client.post(
         f"/api/v1/loops/{loop.pk}/critiques/",

@@ -208,3 +208,17 @@ def test_a_draft_survives_a_reload(arbor_server: Server, browser: Any) -> None:
     tree_now = arbor_server.api("expert2").get(f"/api/v1/problems/{problem_id}/tree/")
     assert any(n["text"] == "A half-written step" for n in tree_now["nodes"])
     page.context.close()
+
+
+def test_the_editor_follows_the_selected_step(arbor_server: Server, browser: Any) -> None:
+    problem_id, tree = first_problem_tree(arbor_server, "expert2", index=4)
+    first, second = [n for n in tree["nodes"] if n["parent"] == tree["root"]][:2]
+    page = log_in(browser, arbor_server, "expert2")
+    page.goto(f"{arbor_server.url}/problems/{problem_id}")
+    page.get_by_test_id(f"node-{first['id']}").click()
+    page.keyboard.press("e")
+    page.get_by_label("Step text").fill("Typed for the first step")
+    page.get_by_test_id(f"node-{second['id']}").click()
+    # The other step's editor holds its own text, never the first step's.
+    assert page.get_by_label("Step text").input_value() == second["text"]
+    page.context.close()

@@ -91,8 +91,13 @@ def test_a_paused_loop_waits_and_acts_on_the_experts_critique_when_resumed(
     critique = do_expert_critique(job, bob, "revise", "Name what the number counts.")
     assert critique.node_version == edited.version and critique.author == bob
     monkeypatch.setattr(loop_module, "do_add_proposal", real)
-    do_resume_loop(job)
-    critique_loop.apply(args=[job.pk])
+    do_resume_loop(job, "resume-1")
+    # A delivery from before the resume (a worker still busy when the loop was paused) stops:
+    # only the delivery the resume dispatched runs the loop.
+    critique_loop.apply(args=[job.pk], task_id="from-before-the-pause")
+    assert Critique.objects.filter(loop=job).count() == 1
+    assert len(get_loop_state(job).proposals) == 1
+    critique_loop.apply(args=[job.pk], task_id="resume-1")
     job.refresh_from_db()
     assert job.status == "succeeded", job.error
     critique.refresh_from_db()
@@ -122,7 +127,7 @@ def test_an_expert_accepts_the_current_proposal(campaign, bob, monkeypatch):
     with pytest.raises(Conflict):
         do_expert_critique(job, bob, "reject", "Too late.")
     with pytest.raises(Conflict):
-        do_resume_loop(job)
+        do_resume_loop(job, "resume-1")
 
 
 def test_a_loop_with_a_budget_of_one_call_stops_after_its_proposal(campaign, bob):

@@ -239,3 +239,28 @@ def test_clustering_merges_steps_that_say_the_same_thing(campaign, bob, monkeypa
     assert root.cluster_id == 0
     assert first.cluster_id == twin.cluster_id is not None
     assert Node.objects.filter(tree=tree, cluster_id__isnull=True).count() == 0
+
+
+def test_recompletion_can_start_from_the_final_answer_itself(campaign, bob):
+    tree = demo_problems(campaign, 1, seed=14, solved=True)[0]
+    answer = Node.objects.get(tree=tree, is_terminal=True, correctness="correct")
+    job = node_job("recomplete", answer, bob, m=2)
+    recomplete.apply(args=[job.pk])
+    job.refresh_from_db()
+    assert job.status == "succeeded", job.error
+    assert job.result["source_path"][-1] == answer.pk
+    assert job.result["truncated_at"] in job.result["source_path"][:-1]
+
+
+def test_a_cancelled_search_stores_no_more_value_estimates(campaign, bob):
+    from trees.services.search import JobStopped, do_store_search_probe
+
+    root = root_of(make_problem(campaign))
+    job = node_job("beam_search", root, bob)
+    stored = do_store_search_probe(job, root, [True, False])
+    assert (stored.mc_soft, stored.rollout_count) == (0.5, 2)
+    do_cancel_job(job)
+    with pytest.raises(JobStopped):
+        do_store_search_probe(job, root, [True, True, True])
+    root.refresh_from_db()
+    assert (root.mc_soft, root.rollout_count) == (0.5, 2)

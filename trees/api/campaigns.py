@@ -13,8 +13,8 @@ from rest_framework.views import APIView
 
 from trees.api import serializers as s
 from trees.errors import Forbidden, NotFound
-from trees.models import Job, Membership, Problem, Role
-from trees.queries import campaigns_for, get_campaign_for, problems_for
+from trees.models import Membership, Problem, Role
+from trees.queries import campaigns_for, get_campaign_for, jobs_for, problems_for
 from trees.services.campaigns import (
     campaign_progress,
     do_add_member,
@@ -197,7 +197,7 @@ class CampaignJobs(generics.ListAPIView):
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
         campaign = get_campaign_for(self.request.user, self.kwargs["slug"])
-        jobs = Job.objects.filter(campaign=campaign)
+        jobs = jobs_for(self.request.user).filter(campaign=campaign)
         params = self.request.query_params
         if params.get("kind"):
             jobs = jobs.filter(kind=params["kind"][:40])

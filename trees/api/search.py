@@ -5,6 +5,7 @@ campaign-wide runs), clustering and the step DAG. No business logic here: trees.
 from __future__ import annotations
 
 import random
+import uuid
 from typing import Any
 
 from drf_spectacular.utils import extend_schema
@@ -28,6 +29,7 @@ from trees.services.critique import (
     do_resume_loop,
     get_loop_state,
     loop_thread,
+    require_paused,
 )
 from trees.services.dag import do_derive_dag_long_thought, get_dag_paths, get_dag_payload
 from trees.services.generation import get_model_profile
@@ -98,9 +100,10 @@ class LoopResume(APIView):
     @extend_schema(request=None, responses={202: s.JobSerializer})
     def post(self, request: Request, pk: int) -> Response:
         """Resume a paused loop from where it stands."""
-        job = do_resume_loop(get_loop_for(request, pk))
+        task_id = str(uuid.uuid4())
+        job = do_resume_loop(get_loop_for(request, pk), task_id)
         profile = get_model_profile(job.campaign)
-        dispatch(critique_loop, job.pk, queue=profile.queue or None)
+        dispatch(critique_loop, job.pk, queue=profile.queue or None, task_id=task_id)
         return _accepted(job)
 
 
@@ -134,6 +137,7 @@ class LoopEdit(APIView):
         job = get_loop_for(request, pk)
         if job.is_finished:
             raise Conflict(f"This loop has already {job.status}.")
+        require_paused(job, "edit its proposal")
         data = _body(ss.ProposalEditSerializer, request)
         current = get_loop_state(job).current
         if current is None:

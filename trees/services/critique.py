@@ -211,15 +211,25 @@ def do_pause_loop(loop: Job) -> Job:
 
 
 @transaction.atomic
-def do_resume_loop(loop: Job) -> Job:
-    """Put a paused loop back in the queue (the caller dispatches its task)."""
+def do_resume_loop(loop: Job, task_id: str) -> Job:
+    """Put a paused loop back in the queue; the caller dispatches its task under `task_id`.
+    The loop is stamped with that id, so a worker still running the loop from before the
+    pause (or an old delivery) stops at its next round: one worker per loop."""
     locked = _lock_loop(loop)
     if locked.status != Job.Status.PAUSED:
         raise Conflict(f"Only a paused loop can be resumed (this one is {locked.status}).")
-    Job.objects.filter(pk=loop.pk).update(status=Job.Status.QUEUED)
-    locked.status = Job.Status.QUEUED
+    Job.objects.filter(pk=loop.pk).update(status=Job.Status.QUEUED, celery_task_id=task_id)
+    locked.status, locked.celery_task_id = Job.Status.QUEUED, task_id
     job_event(locked)
     return locked
+
+
+def require_paused(loop: Job, action: str) -> None:
+    """An expert takes over a loop only while it is paused: otherwise the model's critique or
+    revision of the same round, in flight, would land after theirs and win."""
+    status = Job.objects.values_list("status", flat=True).get(pk=loop.pk)
+    if status != Job.Status.PAUSED:
+        raise Conflict(f"Pause the loop before you {action} (it is {status}).")
 
 
 def do_accept_proposal(loop: Job, user: Any, text: str = "") -> Job:
@@ -239,6 +249,8 @@ def do_expert_critique(loop: Job, user: Any, verdict: str, text: str) -> Critiqu
     state = get_loop_state(loop)
     if state.current is None:
         raise Conflict("The loop has no proposal yet.")
+    if verdict != "accept":
+        require_paused(loop, "write your own critique")
     with transaction.atomic():
         critique = do_add_critique(loop, state.current, verdict, text, author=user)
         if verdict == "accept":

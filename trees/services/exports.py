@@ -29,7 +29,13 @@ from trees.exporting.tokens import tokenizer_path
 from trees.exporting.writer import manifest_path
 from trees.models import Campaign, Export, ExportSchedule, Job, Problem, Role
 from trees.queries import User, require_role
-from trees.services.jobs import do_create_job, do_finish_job, do_report_progress, is_cancelled
+from trees.services.jobs import (
+    do_create_job,
+    do_finish_job,
+    do_report_progress,
+    is_cancelled,
+    scoped_key,
+)
 
 SCHEDULE_TASK = "arbor.cpu.run_export_schedule"
 INTERVAL_PERIODS = ("days", "hours", "minutes")
@@ -93,7 +99,8 @@ def do_create_export(
     made then and created false (the caller dispatches only when created)."""
     spec = check_export_request(campaign, fmt, filters)
     if idempotency_key:
-        existing = Export.objects.filter(job__idempotency_key=idempotency_key).first()
+        key = scoped_key(Job.Kind.EXPORT, campaign, created_by, idempotency_key)
+        existing = Export.objects.filter(job__idempotency_key=key).first()
         if existing is not None and existing.job is not None:
             return existing, existing.job, False
     # Lock the campaign row: versions are numbered by one writer at a time.

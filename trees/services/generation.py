@@ -86,7 +86,10 @@ class _Children:
     def of(self, parent: Node) -> dict[str, Node]:
         if parent.pk not in self.by_parent:
             children = list(Node.objects.filter(parent=parent).order_by("order"))
-            self.by_parent[parent.pk] = {normalize_step(c.text): c for c in children}
+            # A step an expert deleted is not a candidate's twin: a new one may take its place.
+            self.by_parent[parent.pk] = {
+                normalize_step(c.text): c for c in children if not c.is_deleted
+            }
             self.next_order[parent.pk] = max((c.order for c in children), default=-1) + 1
         return self.by_parent[parent.pk]
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -8,7 +9,7 @@ from django.utils import timezone
 
 from trees.errors import Conflict
 from trees.events import send_on_commit
-from trees.models import Job
+from trees.models import Export, Job
 
 
 def job_to_dict(job: Job) -> dict[str, Any]:
@@ -37,6 +38,19 @@ def job_event(job: Job) -> None:
         send_on_commit({"type": "job.progress", "tree": job.tree_id, "job": job_to_dict(job)})
 
 
+def scoped_key(kind: str, campaign: Any, created_by: Any, key: str | None) -> str | None:
+    """A client's idempotency key names a job only within its kind, campaign and creator: the
+    same key sent by someone else, elsewhere, makes a new job and reveals nothing."""
+    if not key:
+        return None
+    campaign_id = getattr(campaign, "pk", campaign) or "-"
+    user_id = getattr(created_by, "pk", None) or "-"
+    scoped = f"{kind}:{campaign_id}:{user_id}:{key}"
+    if len(scoped) > 200:  # the column's size: a long key is stood for by its digest
+        scoped = f"{kind}:{campaign_id}:{user_id}:sha256:{hashlib.sha256(key.encode()).hexdigest()}"
+    return scoped
+
+
 def do_create_job(
     kind: str,
     *,
@@ -53,6 +67,7 @@ def do_create_job(
 
     Returns (job, created). The caller dispatches the task only when `created` is true.
     """
+    idempotency_key = scoped_key(kind, campaign, created_by, idempotency_key)
     if idempotency_key:
         existing = Job.objects.filter(idempotency_key=idempotency_key).first()
         if existing is not None:
@@ -137,6 +152,10 @@ def do_cancel_job(job: Job) -> Job:
         raise Conflict(f"Job {job.pk} has already {job.status}.")
     for child in Job.objects.filter(parent=job).exclude(status__in=Job.FINISHED):
         _finish(child, Job.Status.CANCELLED)
+    # An export cancelled before a worker took it would otherwise stay "queued" forever.
+    Export.objects.filter(job=job, status__in=[Export.Status.QUEUED, Export.Status.RUNNING]).update(
+        status=Export.Status.CANCELLED, finished_at=timezone.now()
+    )
     return _finish(job, Job.Status.CANCELLED)
 
 

@@ -21,7 +21,13 @@ from trees.errors import Invalid
 from trees.events import send_on_commit
 from trees.models import Campaign, Job, Node, Problem, Tree
 from trees.queries import node_to_dict
-from trees.services.generation import Rollout, _Children, _count_new, _lock_running
+from trees.services.generation import (
+    Rollout,
+    _Children,
+    _count_new,
+    _lock_running,
+    do_store_probe,
+)
 from trees.services.jobs import do_create_job, do_finish_job, job_event
 
 SEARCH_KINDS = (Job.Kind.BEAM_SEARCH, Job.Kind.MCTS, Job.Kind.RECOMPLETE)
@@ -34,6 +40,14 @@ class JobStopped(Exception):
 def _lock_or_stop(job: Job) -> None:
     if not _lock_running(job):
         raise JobStopped
+
+
+@transaction.atomic
+def do_store_search_probe(job: Job, node: Node, verdicts: Sequence[bool | None]) -> Node:
+    """Record a search's value estimate of a step, unless the job was cancelled meanwhile
+    (then JobStopped: a cancelled search stores nothing more)."""
+    _lock_or_stop(job)
+    return do_store_probe(node, verdicts)
 
 
 @transaction.atomic

@@ -38,7 +38,7 @@ def recomplete(self, job_id: int) -> None:
 
 @shared_task(name="arbor.gpu.critique_loop", **TASK_OPTIONS)
 def critique_loop(self, job_id: int) -> None:
-    run_job(self, job_id, run_critique_loop)
+    run_job(self, job_id, lambda job: run_critique_loop(job, self.request.id))
 
 
 @shared_task(name="arbor.cpu.cluster_steps", **TASK_OPTIONS)

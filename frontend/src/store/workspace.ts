@@ -137,6 +137,7 @@ export function createWorkspaceStore() {
           return;
         case "restore":
           applyNode(await post<ApiNode>(`/nodes/${operation.nodeId}/restore/`));
+          await getState().resync(); // the steps below it come back too
           return;
       }
     };
@@ -214,16 +215,20 @@ export function createWorkspaceStore() {
       },
 
       async resync() {
-        const { problem, selected } = getState();
+        const { problem } = getState();
         if (!problem) return;
         try {
           const tree = await get<ApiTree>(`/problems/${problem.id}/tree/`);
           const index = indexTree(tree.nodes);
-          set({
+          // The selection as it is now: the user may have moved while the tree loaded.
+          set((state) => ({
             index,
             suggestions: tree.suggestions,
-            selected: selected !== null && index.nodes.has(selected) ? selected : index.root,
-          });
+            selected:
+              state.selected !== null && index.nodes.has(state.selected)
+                ? state.selected
+                : index.root,
+          }));
         } catch (error) {
           fail(error);
         }
@@ -285,6 +290,10 @@ export function createWorkspaceStore() {
           return;
         }
         if (event.type === "hello" || event.type === "pong") return;
+        if (event.type === "node.restored") {
+          void getState().resync(); // a restored step brings its subtree back
+          return;
+        }
         if (event.type === "critique.created") {
           set((state) => ({ critiqueTick: state.critiqueTick + 1 }));
           return;
@@ -298,19 +307,16 @@ export function createWorkspaceStore() {
         const node = index.nodes.get(selected);
         if (!node || node.kind === "root") return;
         const previous = node.my_label as Rating | null;
-        const historyBefore = getState().history;
+        const entry: Entry = {
+          label: `label ${rating ?? "cleared"}`,
+          undo: { type: "label", nodeId: selected, rating: previous },
+          redo: { type: "label", nodeId: selected, rating },
+        };
         // Optimistic: my label and its undo entry exist at once, so a quick z after a label
         // undoes that label; the server's answer replaces the node when it comes.
         set((state) => ({
           index: patchNode(state.index, selected, { my_label: rating }),
-          history:
-            previous === rating
-              ? state.history
-              : record(state.history, {
-                  label: `label ${rating ?? "cleared"}`,
-                  undo: { type: "label", nodeId: selected, rating: previous },
-                  redo: { type: "label", nodeId: selected, rating },
-                }),
+          history: previous === rating ? state.history : record(state.history, entry),
         }));
         try {
           const saved = await inOrder(() =>
@@ -320,9 +326,13 @@ export function createWorkspaceStore() {
           );
           applyNode(saved);
         } catch (error) {
+          // Take back only this label's entry; later ones stay.
           set((state) => ({
             index: patchNode(state.index, selected, { my_label: previous }),
-            history: historyBefore,
+            history: {
+              past: state.history.past.filter((item) => item !== entry),
+              future: state.history.future.filter((item) => item !== entry),
+            },
           }));
           fail(error);
         }

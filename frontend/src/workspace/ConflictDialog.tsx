@@ -11,7 +11,10 @@ export function ConflictDialog() {
   const resolve = useWorkspace((s) => s.resolveConflict);
   const [merged, setMerged] = useState<string | null>(null);
   if (!conflict) return null;
-  const done = () => clearDraft(`edit:${conflict.nodeId}`);
+  const done = () => {
+    clearDraft(`edit:${conflict.nodeId}`);
+    setMerged(null);
+  };
   return (
     <div className="modal-backdrop">
       <div className="modal conflict" role="dialog" aria-label="Edit conflict">

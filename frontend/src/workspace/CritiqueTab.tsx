@@ -95,13 +95,16 @@ function LoopThread({ loopId }: { loopId: number }) {
   const [verdict, setVerdict] = useState<"accept" | "revise" | "reject">("revise");
   const [edit, setEdit] = useState<string | null>(null);
   const loop = useFetch(() => get<Loop>(`/loops/${loopId}/`), [loopId, tick, jobStatus]);
-  const act = async (path: string, body?: unknown) => {
+  /** True when the server took it: only then is what the expert typed cleared. */
+  const act = async (path: string, body?: unknown): Promise<boolean> => {
     try {
       await post(`/loops/${loopId}/${path}/`, body);
       setError(null);
       loop.reload();
+      return true;
     } catch (reason) {
       setError(reason instanceof Error ? reason.message : String(reason));
+      return false;
     }
   };
   const job = loop.data?.job;
@@ -162,8 +165,8 @@ function LoopThread({ loopId }: { loopId: number }) {
               />
               <button
                 onClick={() =>
-                  void act("edit", { text: edit, version: currentNode.version }).then(() =>
-                    setEdit(null),
+                  void act("edit", { text: edit, version: currentNode.version }).then(
+                    (ok) => ok && setEdit(null),
                   )
                 }
               >
@@ -187,7 +190,9 @@ function LoopThread({ loopId }: { loopId: number }) {
             <button
               disabled={!critique.trim()}
               onClick={() =>
-                void act("critiques", { verdict, text: critique }).then(() => setCritique(""))
+                void act("critiques", { verdict, text: critique }).then(
+                  (ok) => ok && setCritique(""),
+                )
               }
             >
               Post critique

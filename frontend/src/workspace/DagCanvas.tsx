@@ -6,6 +6,7 @@ import { useMemo } from "react";
 import { get } from "../api/client";
 import type { Dag } from "../api/types";
 import { useFetch } from "../api/useFetch";
+import { useSettled } from "../api/useSettled";
 import { layoutDag } from "../model/dagLayout";
 import { NODE_HEIGHT, NODE_WIDTH } from "../model/layout";
 import { useWorkspace } from "./context";
@@ -22,9 +23,11 @@ export function DagCanvas() {
   );
   const runJob = useWorkspace((s) => s.runJob);
   const select = useWorkspace((s) => s.select);
+  // New steps arrive in bursts (k candidates at once): reload the DAG once they settle.
+  const settledCount = useSettled(nodeCount, 800);
   const dag = useFetch(
     () => get<Dag>(`/problems/${problemId}/dag/`),
-    [problemId, nodeCount, clusterJobs],
+    [problemId, settledCount, clusterJobs],
   );
   const { nodes, edges } = useMemo(() => {
     if (!dag.data) return { nodes: [] as VertexFlowNode[], edges: [] as Edge[] };

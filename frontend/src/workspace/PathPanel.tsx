@@ -35,11 +35,12 @@ export function PathPanel() {
         </ol>
       </div>
       <div className="side-tools">
-        {panel === "edit" && selected !== null && <StepEditor nodeId={selected} />}
-        {panel === "add" && selected !== null && <AddStepForm parentId={selected} />}
+        {/* Keyed by the step: an editor never carries one step's text over to another. */}
+        {panel === "edit" && selected !== null && <StepEditor key={selected} nodeId={selected} />}
+        {panel === "add" && selected !== null && <AddStepForm key={selected} parentId={selected} />}
         {panel === "view" && (
           <>
-            <LabelBar />
+            <LabelBar key={selected} />
             <ModelActions />
           </>
         )}
