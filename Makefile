@@ -90,6 +90,7 @@ bench: install
 	$(PY) bench/export.py
 	$(PY) bench/derive.py
 	$(PY) bench/ui_tree.py
+	$(PY) bench/realtime.py
 
 clean:
 	rm -rf var .pytest_cache

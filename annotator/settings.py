@@ -72,7 +72,16 @@ TEMPLATES = [
 # --- Database -------------------------------------------------------------------------------
 DATABASE_URL = env_str("DATABASE_URL")
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL)}
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        # A connection pool per process (psycopg_pool): under ASGI each request may run on its
+        # own thread, and per-thread persistent connections would run PostgreSQL out of
+        # connections under load; with the pool, requests wait for a connection instead.
+        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+            "min_size": env_int("ARBOR_DB_POOL_MIN", 2),
+            "max_size": env_int("ARBOR_DB_POOL_MAX", 20),
+            "timeout": 30,
+        }
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
@@ -113,7 +122,13 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "prefix": env_str("CHANNELS_PREFIX", "arbor")},
+            "CONFIG": {
+                "hosts": [REDIS_URL],
+                "prefix": env_str("CHANNELS_PREFIX", "arbor"),
+                # Room for a crowd: 50 viewers arriving at once send each other ~100 presence
+                # messages each (the default capacity is 100).
+                "capacity": env_int("CHANNELS_CAPACITY", 1000),
+            },
         }
     }
 else:

@@ -3,14 +3,18 @@ No business logic and no database writes here."""
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from channels.db import database_sync_to_async
+from channels.exceptions import ChannelFull
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from trees.events import tree_group
 from trees.models import Tree
 from trees.queries import get_role
+
+log = logging.getLogger(__name__)
 
 
 @database_sync_to_async
@@ -63,7 +67,14 @@ class TreeConsumer(AsyncJsonWebsocketConsumer):
         if viewer["conn"] == self.channel_name:
             return
         await self.send_json({"type": "presence.join", "viewer": viewer})
-        await self.channel_layer.send(viewer["conn"], {"type": "presence.here", "viewer": self.me})
+        try:
+            await self.channel_layer.send(
+                viewer["conn"], {"type": "presence.here", "viewer": self.me}
+            )
+        except ChannelFull:
+            # Presence is best effort: a newcomer swamped by a crowd arriving at once misses
+            # one "here"; it must never take this viewer's connection down.
+            log.warning("presence reply dropped: %s is full", viewer["conn"])
 
     async def presence_here(self, message: dict[str, Any]) -> None:
         await self.send_json({"type": "presence.here", "viewer": message["viewer"]})
