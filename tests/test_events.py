@@ -10,7 +10,7 @@ import pytest
 from tests.factories import make_problem, root_of
 from trees import events
 from trees.core.generation import Candidate
-from trees.services.critique import do_add_proposal, do_expert_critique
+from trees.services.critique import do_add_proposal, do_expert_critique, do_pause_loop
 from trees.services.jobs import do_create_job, do_start_job
 from trees.services.labels import do_label_step, do_set_gold_label
 from trees.services.nodes import do_add_child_step, do_edit_step, do_set_deleted
@@ -51,6 +51,7 @@ def test_each_write_sends_its_event_after_commit_with_the_declared_shape(
         do_start_job(job.pk)
         loop, _ = do_create_job("critique_loop", campaign=campaign, tree=step.tree, node=step)
         proposal = do_add_proposal(loop, step, Candidate("5 + 1 = 6"), None, 1)
+        do_pause_loop(loop)  # an expert takes over a paused loop
         do_expert_critique(loop, bob, "revise", "Say what 6 counts.")
         assert proposal.parent_id == step.pk
     assert {event["type"] for event in sent} == set(SCHEMAS)
