@@ -46,6 +46,14 @@ class Campaign(models.Model):
     # when their depths differ by at most the band.
     cluster_threshold = models.FloatField(default=0.75)
     cluster_depth_band = models.PositiveSmallIntegerField(default=0)
+    # How step text is read. Off (the default), `$…$` is math only by Pandoc's rule (no space
+    # inside the dollars, no digit after the closing one), so "$3 each and $1.50" stays money;
+    # on, every `$…$` pair is math, for campaigns whose text never mentions currency.
+    dollar_math = models.BooleanField(default=False)
+    # Answer extraction: off (the default), a step is an answer only when it states one
+    # (`#### x`, `A: x`, `\boxed{}`, "the answer is x"); on, the last number of a final step
+    # counts too. Off keeps truncated model output from being graded as an answer.
+    last_number_answers = models.BooleanField(default=False)
 
     def __str__(self) -> str:
         return self.name

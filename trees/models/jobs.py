@@ -11,6 +11,7 @@ class Job(models.Model):
         IMPORT = "import"
         EXPAND = "expand"
         ROLLOUT = "rollout"
+        FIRST_ERROR = "first_error"
         CRITIQUE_LOOP = "critique_loop"
         BEAM_SEARCH = "beam_search"
         MCTS = "mcts"
@@ -45,6 +46,14 @@ class Job(models.Model):
         "self", on_delete=models.CASCADE, related_name="children", null=True, blank=True
     )
     kind = models.CharField(max_length=16, choices=Kind.choices)
+    # Pinned when the job starts (trees.services.jobs.do_start_job): the model it runs on, the
+    # queue it was sent to and the seed of its samples, so a retry or a later change of the
+    # campaign's default can never move it to another model.
+    profile = models.ForeignKey(
+        "trees.ModelProfile", on_delete=models.PROTECT, related_name="jobs", null=True, blank=True
+    )
+    queue = models.CharField(max_length=16, blank=True)
+    seed = models.BigIntegerField(null=True, blank=True)
     params = models.JSONField(default=dict, blank=True)
     input_file = models.FileField(upload_to="jobs/inputs/", blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)

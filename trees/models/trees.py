@@ -71,6 +71,12 @@ class Node(models.Model):
     score = models.FloatField(null=True, blank=True)
     visits = models.PositiveIntegerField(default=0)
     value_sum = models.FloatField(default=0.0)
+    # True when the text of this step or of a step below it changed after the values above
+    # (Monte-Carlo values, score, search statistics, a suggested label) were computed.
+    values_stale = models.BooleanField(default=False)
+    # The import source's own claim about an answer (solutions' `is_correct`), kept beside
+    # Arbor's verdict and never trusted over it; null when the source said nothing.
+    source_correct = models.BooleanField(null=True, blank=True)
     # Optional step parts (Steiner: title, summary, reflection) and the DAG cluster.
     parts = models.JSONField(default=dict, blank=True)
     cluster_id = models.IntegerField(null=True, blank=True)
