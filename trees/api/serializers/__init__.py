@@ -1,0 +1,111 @@
+"""Input validation and output shapes of the API (also what the OpenAPI schema shows).
+
+One module per area; import the package (`from trees.api import serializers as s`)."""
+
+from __future__ import annotations
+
+from trees.api.serializers.campaigns import (
+    AssignmentFinishSerializer,
+    AssignmentSerializer,
+    CampaignSerializer,
+    CampaignUpdateSerializer,
+    ImportRequestSerializer,
+    MemberCreateSerializer,
+    MemberSerializer,
+    ProblemDetailSerializer,
+    ProblemNavigationSerializer,
+    ProblemSerializer,
+    RoleSerializer,
+)
+from trees.api.serializers.exports import (
+    CrontabSerializer,
+    ExportCreatedSerializer,
+    ExportFiltersSerializer,
+    ExportRequestSerializer,
+    ExportScheduleRequestSerializer,
+    ExportScheduleSerializer,
+    ExportSerializer,
+    IntervalSerializer,
+)
+from trees.api.serializers.jobs import (
+    JobSerializer,
+)
+from trees.api.serializers.longthoughts import (
+    DeriveRequestSerializer,
+    LongThoughtEditSerializer,
+    LongThoughtReviewSerializer,
+    LongThoughtRevisionSerializer,
+    LongThoughtSerializer,
+    LongThoughtStatsSerializer,
+    SmoothRequestSerializer,
+    ThoughtFiguresSerializer,
+    ThoughtSummarySerializer,
+)
+from trees.api.serializers.nodes import (
+    ExpandSerializer,
+    FirstErrorSerializer,
+    GoldSerializer,
+    LabelCountsField,
+    LabelSerializer,
+    NodeSerializer,
+    PendingSuggestionSerializer,
+    RevisionSerializer,
+    RolloutSerializer,
+    StepCreateSerializer,
+    StepEditSerializer,
+    SuggestionReviewSerializer,
+    SuggestionSerializer,
+    TreeProblemSerializer,
+    TreeSerializer,
+)
+from trees.api.serializers.profiles import (
+    ModelProfileSerializer,
+)
+
+__all__ = [
+    "AssignmentFinishSerializer",
+    "AssignmentSerializer",
+    "CampaignSerializer",
+    "CampaignUpdateSerializer",
+    "CrontabSerializer",
+    "DeriveRequestSerializer",
+    "ExpandSerializer",
+    "ExportCreatedSerializer",
+    "ExportFiltersSerializer",
+    "ExportRequestSerializer",
+    "ExportScheduleRequestSerializer",
+    "ExportScheduleSerializer",
+    "ExportSerializer",
+    "FirstErrorSerializer",
+    "GoldSerializer",
+    "ImportRequestSerializer",
+    "IntervalSerializer",
+    "JobSerializer",
+    "LabelCountsField",
+    "LabelSerializer",
+    "LongThoughtEditSerializer",
+    "LongThoughtReviewSerializer",
+    "LongThoughtRevisionSerializer",
+    "LongThoughtSerializer",
+    "LongThoughtStatsSerializer",
+    "MemberCreateSerializer",
+    "MemberSerializer",
+    "ModelProfileSerializer",
+    "NodeSerializer",
+    "PendingSuggestionSerializer",
+    "ProblemDetailSerializer",
+    "ProblemNavigationSerializer",
+    "ProblemSerializer",
+    "RevisionSerializer",
+    "RoleSerializer",
+    "RolloutSerializer",
+    "SmoothRequestSerializer",
+    "StepCreateSerializer",
+    "StepEditSerializer",
+    "SuggestionReviewSerializer",
+    "SuggestionSerializer",
+    "ThoughtFiguresSerializer",
+    "ThoughtSummarySerializer",
+    "TreeProblemSerializer",
+    "TreeSerializer",
+]
