@@ -9,10 +9,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from trees.api import serializers as s
-from trees.errors import Forbidden, NotFound
+from trees.errors import NotFound
 from trees.models import Assignment, Role
-from trees.models.campaigns import ROLE_RANK
-from trees.queries import get_role, jobs_for
+from trees.queries import jobs_for, require_owner_or_role
 from trees.services.campaigns import do_finish_assignment, do_start_assignment
 from trees.services.jobs import do_cancel_job
 
@@ -31,9 +30,13 @@ class JobCancel(APIView):
         job = jobs_for(request.user).filter(pk=pk).first()
         if job is None:
             raise NotFound(f"No job {pk}.")
-        role = get_role(request.user, job.campaign_id)
-        if job.created_by_id != request.user.pk and ROLE_RANK[Role(role)] < ROLE_RANK[Role.LEAD]:
-            raise Forbidden("Only the job's creator or a lead cancels it.")
+        require_owner_or_role(
+            request.user,
+            job.campaign_id,
+            job.created_by_id,
+            Role.LEAD,
+            "Only the job's creator or a lead cancels it.",
+        )
         return Response(s.JobSerializer(do_cancel_job(job)).data)
 
 

@@ -9,10 +9,15 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from trees.api import serializers as s
-from trees.errors import Forbidden, NotFound
+from trees.errors import NotFound
 from trees.models import Node, NodeRevision, Role, StepLabel, Tree
-from trees.models.campaigns import ROLE_RANK
-from trees.queries import get_node_for, get_tree_payload, node_to_dict, require_role
+from trees.queries import (
+    get_node_for,
+    get_tree_payload,
+    node_to_dict,
+    require_owner_or_role,
+    require_role,
+)
 from trees.services.labels import do_label_step, do_set_gold_label, do_unlabel_step
 from trees.services.nodes import do_add_child_step, do_edit_step, do_set_deleted
 
@@ -69,9 +74,13 @@ class NodeDetail(APIView):
     @staticmethod
     def _deletable(request: Request, pk: int) -> Node:
         node = get_node_for(request.user, pk)
-        role = require_role(request.user, node.tree.problem.campaign_id, Role.EXPERT)
-        if ROLE_RANK[Role(role)] < ROLE_RANK[Role.LEAD] and node.author_id != request.user.pk:
-            raise Forbidden("Only a step's author or a lead deletes and restores it.")
+        require_owner_or_role(
+            request.user,
+            node.tree.problem.campaign_id,
+            node.author_id,
+            Role.LEAD,
+            "Only a step's author or a lead deletes and restores it.",
+        )
         return node
 
 

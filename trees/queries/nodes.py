@@ -1,26 +1,15 @@
-"""Read helpers: scoped querysets and the whole-tree read, each a fixed number of queries."""
+"""Node and tree reads: the API shape of a node, the whole tree in one response, paths."""
 
 from __future__ import annotations
 
 from typing import Any
 
 import orjson
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Q, QuerySet, TextField
+from django.db.models import TextField
 from django.db.models.functions import Cast
 
-from trees.errors import Forbidden, NotFound
-from trees.models import (
-    Campaign,
-    Job,
-    Membership,
-    Node,
-    Problem,
-    StepLabel,
-    SuggestedLabel,
-    Tree,
-)
-from trees.models.campaigns import ROLE_RANK, Role
+from trees.models import Node, StepLabel, SuggestedLabel, Tree
+from trees.queries.access import User
 
 # Columns of a node as the API and realtime events show it, in one place.
 NODE_COLUMNS = (
@@ -55,8 +44,6 @@ NODE_COLUMNS = (
     "job_id",
 )
 SCALAR_COLUMNS = tuple(column for column in NODE_COLUMNS if column != "parts")
-
-User = AbstractBaseUser | AnonymousUser
 
 
 def node_dict(row: dict[str, Any], my_label: int | None = None) -> dict[str, Any]:
@@ -97,74 +84,6 @@ def node_to_dict(node: Node, my_label: int | None = None) -> dict[str, Any]:
     """The API shape of a loaded Node instance (for single-node responses and events)."""
     row = {column: getattr(node, column) for column in NODE_COLUMNS}
     return node_dict(row, my_label)
-
-
-# --- Membership and scoping ----------------------------------------------------------------
-
-
-def get_role(user: User, campaign_id: int) -> str | None:
-    """The user's role in the campaign; staff count as admins everywhere."""
-    if not user.is_authenticated:
-        return None
-    if user.is_staff:
-        return Role.ADMIN
-    return (
-        Membership.objects.filter(user_id=user.pk, campaign_id=campaign_id)
-        .values_list("role", flat=True)
-        .first()
-    )
-
-
-def require_role(user: User, campaign_id: int, minimum: str) -> str:
-    """Return the user's role, or raise: NotFound for outsiders (no leak of what exists),
-    Forbidden for members whose role is below `minimum`."""
-    role = get_role(user, campaign_id)
-    if role is None:
-        raise NotFound("Not found.")
-    if ROLE_RANK[Role(role)] < ROLE_RANK[Role(minimum)]:
-        raise Forbidden(f"This needs the {minimum} role or higher in this campaign.")
-    return role
-
-
-def campaigns_for(user: User) -> QuerySet[Campaign]:
-    if user.is_staff:
-        return Campaign.objects.all()
-    return Campaign.objects.filter(memberships__user_id=user.pk)
-
-
-def problems_for(user: User) -> QuerySet[Problem]:
-    if user.is_staff:
-        return Problem.objects.all()
-    return Problem.objects.filter(campaign__memberships__user_id=user.pk)
-
-
-def jobs_for(user: User) -> QuerySet[Job]:
-    """Jobs of the user's campaigns; export jobs (lead data) only where they lead or admin."""
-    if user.is_staff:
-        return Job.objects.all()
-    leads = Membership.objects.filter(user_id=user.pk, role__in=[Role.LEAD, Role.ADMIN])
-    return Job.objects.filter(campaign__memberships__user_id=user.pk).exclude(
-        Q(kind=Job.Kind.EXPORT) & ~Q(campaign_id__in=leads.values("campaign_id"))
-    )
-
-
-def get_campaign_for(user: User, slug: str, minimum: str = Role.EXPERT) -> Campaign:
-    campaign = Campaign.objects.filter(slug=slug).first()
-    if campaign is None:
-        raise NotFound(f"No campaign {slug!r}.")
-    require_role(user, campaign.pk, minimum)
-    return campaign
-
-
-def get_node_for(user: User, node_id: int, minimum: str = Role.EXPERT) -> Node:
-    node = Node.objects.select_related("tree__problem").filter(pk=node_id).first()
-    if node is None:
-        raise NotFound(f"No node {node_id}.")
-    require_role(user, node.tree.problem.campaign_id, minimum)
-    return node
-
-
-# --- The whole tree in one response ---------------------------------------------------------
 
 
 def without_deleted_subtrees(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
