@@ -19,7 +19,7 @@ from trees.errors import Conflict, Invalid
 from trees.events import send_on_commit
 from trees.models import Critique, Job, ModelProfile, Node, Tree
 from trees.queries import node_to_dict
-from trees.services.generation import _Children, _count_new
+from trees.services.common import Children, count_new
 from trees.services.jobs import do_finish_job, job_event
 from trees.services.search import JobStopped
 
@@ -117,8 +117,8 @@ def do_add_proposal(
         return Node.objects.get(pk=proposals[round - 1])
     Tree.objects.select_for_update().filter(pk=parent.tree_id).first()
     candidate.sampling = {**candidate.sampling, "loop": loop.pk, "loop_round": round}
-    node, new = _Children().add(parent, candidate, profile, loop)
-    _count_new(parent.tree_id, [node] if new else [])
+    node, new = Children().add(parent, candidate, profile, loop)
+    count_new(parent.tree_id, [node] if new else [])
     proposals.append(node.pk)
     result["proposals"] = proposals
     if budget is not None:

@@ -20,7 +20,8 @@ from trees.errors import Invalid
 from trees.exporting.snapshots import load_view
 from trees.models import LongThought, Node, Tree
 from trees.queries import without_deleted_subtrees
-from trees.services.longthoughts import _apply_stats, text_stats
+from trees.services.common import apply_stats
+from trees.services.longthoughts import text_stats
 
 TEXT_PREVIEW = 300
 PATH_DEFAULTS: dict[str, Any] = {"max_excursions": 2, "excursion_depth": 2, "excursion_rate": 0.5}
@@ -176,6 +177,6 @@ def do_derive_dag_long_thought(
         spans=[list(span) for span in rendered.spans],
         created_by=created_by,
     )
-    _apply_stats(thought, text_stats(rendered.text, render, rendered.backtracks))
+    apply_stats(thought, text_stats(rendered.text, render, rendered.backtracks))
     thought.save()
     return thought

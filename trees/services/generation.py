@@ -11,15 +11,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F
 
 from trees.core.generation import Candidate, dedupe
-from trees.core.steps import normalize_step
 from trees.core.values import mc_values
 from trees.errors import Conflict, Invalid
 from trees.events import send_on_commit
 from trees.models import Job, ModelProfile, Node, SuggestedLabel, Tree
 from trees.queries import node_to_dict
+from trees.services.common import Children, count_new, lock_running
 from trees.services.jobs import do_finish_job
 from trees.services.labels import do_label_step
 
@@ -35,89 +34,19 @@ def get_model_profile(campaign: Any) -> ModelProfile:
     return profile
 
 
-def _lock_running(job: Job) -> bool:
-    """Lock the job row; False when it has finished (or was cancelled) meanwhile."""
-    return not Job.objects.select_for_update().get(pk=job.pk).is_finished
-
-
-def _correctness(correct: bool | None) -> str:
-    if correct is None:
-        return Node.Correctness.UNKNOWN
-    return Node.Correctness.CORRECT if correct else Node.Correctness.INCORRECT
-
-
-def _new_node(parent: Node, candidate: Candidate, order: int, profile: Any, job: Job) -> Node:
-    return Node(
-        tree_id=parent.tree_id,
-        parent=parent,
-        text=candidate.text,
-        kind=Node.Kind.ANSWER if candidate.terminal else Node.Kind.STEP,
-        origin=Node.Origin.MODEL,
-        model_profile=profile,
-        source=getattr(profile, "model_name", "") or getattr(profile, "name", ""),
-        sampling={**candidate.sampling, "finish_reason": candidate.finish_reason},
-        confidence=candidate.confidence,
-        token_count=candidate.token_count,
-        depth=parent.depth + 1,
-        order=order,
-        is_terminal=candidate.terminal,
-        extracted_answer=candidate.extracted_answer,
-        correctness=_correctness(candidate.correct),
-        job=job,
-    )
-
-
-def _count_new(tree_id: int, nodes: Sequence[Node]) -> None:
-    correct = sum(1 for node in nodes if node.correctness == Node.Correctness.CORRECT)
-    Tree.objects.filter(pk=tree_id).update(
-        node_count=F("node_count") + len(nodes), correct_leaves=F("correct_leaves") + correct
-    )
-    for node in nodes:
-        send_on_commit({"type": "node.created", "tree": tree_id, "node": node_to_dict(node)})
-
-
-class _Children:
-    """The children of nodes by normalised text, loaded once per parent."""
-
-    def __init__(self) -> None:
-        self.by_parent: dict[int, dict[str, Node]] = {}
-        self.next_order: dict[int, int] = {}
-
-    def of(self, parent: Node) -> dict[str, Node]:
-        if parent.pk not in self.by_parent:
-            children = list(Node.objects.filter(parent=parent).order_by("order"))
-            # A step an expert deleted is not a candidate's twin: a new one may take its place.
-            self.by_parent[parent.pk] = {
-                normalize_step(c.text): c for c in children if not c.is_deleted
-            }
-            self.next_order[parent.pk] = max((c.order for c in children), default=-1) + 1
-        return self.by_parent[parent.pk]
-
-    def add(self, parent: Node, candidate: Candidate, profile: Any, job: Job) -> tuple[Node, bool]:
-        children = self.of(parent)
-        key = normalize_step(candidate.text)
-        if key in children:
-            return children[key], False
-        node = _new_node(parent, candidate, self.next_order[parent.pk], profile, job)
-        node.save()
-        self.next_order[parent.pk] += 1
-        children[key] = node
-        return node, True
-
-
 @transaction.atomic
 def do_store_candidates(
     job: Job, parent: Node, candidates: Sequence[Candidate], profile: Any
 ) -> list[Node]:
     """Add the distinct new candidates below `parent` and finish the job."""
-    if not _lock_running(job):
+    if not lock_running(job):
         return []
     Tree.objects.select_for_update().filter(pk=parent.tree_id).first()
-    children = _Children()
+    children = Children()
     existing = children.of(parent)
     fresh = dedupe(candidates, existing=[node.text for node in existing.values()])
     created = [children.add(parent, candidate, profile, job)[0] for candidate in fresh]
-    _count_new(parent.tree_id, created)
+    count_new(parent.tree_id, created)
     do_finish_job(
         job,
         {
@@ -153,19 +82,19 @@ def do_store_rollouts(
     """Set the node's Monte-Carlo values from its rollouts (the latest estimate replaces an
     older one) and, if asked, keep each rollout as a branch, sharing steps it has in common
     with what is already there. Finishes the job."""
-    if not _lock_running(job):
+    if not lock_running(job):
         return node
     Tree.objects.select_for_update().filter(pk=node.tree_id).first()
     created: list[Node] = []
     if keep_branches:
-        children = _Children()
+        children = Children()
         for rollout in rollouts:
             parent = node
             for candidate in rollout.steps:
                 parent, new = children.add(parent, candidate, profile, job)
                 if new:
                     created.append(parent)
-    _count_new(node.tree_id, created)
+    count_new(node.tree_id, created)
     node = _set_values(node, [rollout.correct for rollout in rollouts])
     do_finish_job(
         job,
@@ -192,7 +121,7 @@ def do_suggest_first_error(
     job: Job, node: Node | None, evidence: dict[str, Any]
 ) -> SuggestedLabel | None:
     """Suggest -1 on the first error found (or nothing when none was) and finish the job."""
-    if not _lock_running(job):
+    if not lock_running(job):
         return None
     suggestion = None
     if node is not None:

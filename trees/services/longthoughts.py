@@ -19,6 +19,7 @@ from trees.exporting.snapshots import load_view
 from trees.exporting.tokens import text_tokens
 from trees.models import Campaign, Job, LongThought, LongThoughtRevision, Role, Tree
 from trees.queries import User, require_role
+from trees.services.common import apply_stats
 from trees.services.jobs import do_fail_job, do_finish_job
 
 MAX_TEXT_CHARS = 500_000
@@ -68,13 +69,6 @@ def text_stats(text: str, render: str, backtracks: int) -> dict[str, Any]:
         "reflections": shape["reflections"],
         **{column: shape[phrase] for phrase, column in REFLECTIONS.items()},
     }
-
-
-def _apply_stats(thought: LongThought, stats: dict[str, Any]) -> None:
-    thought.stats = stats
-    thought.token_count = stats["tokens"]
-    thought.line_count = stats["lines"]
-    thought.backtracks = stats["backtracks"]
 
 
 def long_thought_dict(thought: LongThought) -> dict[str, Any]:
@@ -158,7 +152,7 @@ def do_derive_long_thought(
         job=job,
         created_by=created_by if created_by is not None else getattr(job, "created_by", None),
     )
-    _apply_stats(thought, text_stats(rendered.text, render, rendered.backtracks))
+    apply_stats(thought, text_stats(rendered.text, render, rendered.backtracks))
     return _save_once(thought, job)
 
 
@@ -235,7 +229,7 @@ def do_store_smoothed(
         job=job,
         created_by=job.created_by,
     )
-    _apply_stats(thought, text_stats(smoothed.text, thought.render, source.backtracks))
+    apply_stats(thought, text_stats(smoothed.text, thought.render, source.backtracks))
     return _save_once(thought, job)
 
 
@@ -286,7 +280,7 @@ def do_edit_long_thought(
         current.status = LongThought.Status.DRAFT
         current.reviewer = None
         current.reviewed_at = None
-    _apply_stats(current, text_stats(text, current.render, current.backtracks))
+    apply_stats(current, text_stats(text, current.render, current.backtracks))
     current.save()
     LongThoughtRevision.objects.create(
         long_thought=current, version=current.version, text=text, editor=editor

@@ -8,6 +8,7 @@ job that regenerates the same samples (fixed seeds) adds no node twice.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -21,14 +22,15 @@ from trees.errors import Invalid
 from trees.events import send_on_commit
 from trees.models import Campaign, Job, Node, Problem, Tree
 from trees.queries import node_to_dict
-from trees.services.generation import (
-    Rollout,
-    _Children,
-    _count_new,
-    _lock_running,
-    do_store_probe,
+from trees.services.common import Children, count_new, lock_running
+from trees.services.generation import Rollout, do_store_probe
+from trees.services.jobs import (
+    dispatch_job,
+    do_create_job,
+    do_finish_job,
+    do_start_job,
+    job_event,
 )
-from trees.services.jobs import do_create_job, do_finish_job, job_event
 
 SEARCH_KINDS = (Job.Kind.BEAM_SEARCH, Job.Kind.MCTS, Job.Kind.RECOMPLETE)
 
@@ -38,7 +40,7 @@ class JobStopped(Exception):
 
 
 def _lock_or_stop(job: Job) -> None:
-    if not _lock_running(job):
+    if not lock_running(job):
         raise JobStopped
 
 
@@ -58,7 +60,7 @@ def do_store_children(
     existing sibling says mapped to that sibling. Order of first appearance, no repeats."""
     _lock_or_stop(job)
     Tree.objects.select_for_update().filter(pk=parent.tree_id).first()
-    children = _Children()
+    children = Children()
     created: list[Node] = []
     nodes: dict[int, Node] = {}
     for candidate in dedupe(candidates):
@@ -66,7 +68,7 @@ def do_store_children(
         if new:
             created.append(node)
         nodes.setdefault(node.pk, node)
-    _count_new(parent.tree_id, created)
+    count_new(parent.tree_id, created)
     return list(nodes.values())
 
 
@@ -84,7 +86,7 @@ def do_store_branches(
     last node of each rollout's branch."""
     _lock_or_stop(job)
     Tree.objects.select_for_update().filter(pk=node.tree_id).first()
-    children = _Children()
+    children = Children()
     created: list[Node] = []
     ends: list[Node] = []
     for rollout in rollouts:
@@ -96,7 +98,7 @@ def do_store_branches(
             if new:
                 created.append(parent)
         ends.append(parent)
-    _count_new(node.tree_id, created)
+    count_new(node.tree_id, created)
     return ends
 
 
@@ -198,32 +200,35 @@ def do_start_campaign_run(
     created_by: Any,
     idempotency_key: str | None = None,
 ) -> tuple[Job, bool]:
-    """The parent job of a campaign-wide run (its fan-out task creates the children)."""
+    """Start a campaign-wide run: its parent job, pinned to the campaign's model profile and a
+    seed, whose fan-out task creates the children (`do_fan_out`)."""
     if kind not in SEARCH_KINDS:
         raise Invalid(f"kind must be one of {list(SEARCH_KINDS)}.", field="kind")
     filters = check_run_filters(filters)
-    return do_create_job(
+    return do_start_job(
         kind,
         campaign=campaign,
-        params={**params, "campaign_run": True, "filters": filters},
+        params={**params, "filters": filters},
         created_by=created_by,
         idempotency_key=idempotency_key,
+        campaign_run=True,
     )
 
 
-def child_params(parent: Job, problem_id: int) -> dict[str, Any]:
-    params = {k: v for k, v in parent.params.items() if k not in ("campaign_run", "filters")}
-    if params.get("seed") is not None:
-        # Each problem its own seed, the same on every delivery of the fan-out.
-        params["seed"] = (int(params["seed"]) + problem_id) % (2**31)
-    return params
+def child_params(parent: Job) -> dict[str, Any]:
+    return {k: v for k, v in parent.params.items() if k not in ("campaign_run", "filters")}
+
+
+def child_seed(parent: Job, problem_id: int) -> int | None:
+    """Each problem its own seed, the same on every delivery of the fan-out."""
+    return None if parent.seed is None else (int(parent.seed) + problem_id) % (2**31)
 
 
 def do_fan_out(parent: Job) -> list[Job]:
     """Create the run's per-problem jobs (once: a re-delivered fan-out finds them by their
-    idempotency keys) and count them on the parent. Returns the children that still need
-    dispatching: those never started, each stamped with a fresh task id so that only the
-    delivery carrying that id runs it (see `claim_job`)."""
+    idempotency keys), each pinned to the run's own profile, and count them on the parent.
+    Returns the children that still need dispatching: those never started, each stamped with
+    a fresh task id so that only the delivery carrying that id runs it (see `claim_job`)."""
     filters = parent.params.get("filters") or {}
     roots = dict(
         Node.objects.filter(
@@ -237,16 +242,30 @@ def do_fan_out(parent: Job) -> list[Job]:
             campaign=parent.campaign,
             tree=Tree.objects.get(problem_id=problem_id),
             node=Node.objects.get(pk=roots[problem_id]),
-            params=child_params(parent, problem_id),
+            params=child_params(parent),
             created_by=parent.created_by,
             idempotency_key=f"run-{parent.pk}-problem-{problem_id}",
             parent=parent,
+            profile=parent.profile,
+            seed=child_seed(parent, problem_id),
         )
         children.append(child)
     Job.objects.filter(pk=parent.pk).update(progress_total=len(children))
     parent.progress_total = len(children)
     job_event(parent)
     return [child for child in children if child.status == Job.Status.QUEUED and not child.attempts]
+
+
+def do_send_children(children: Iterable[Job]) -> int:
+    """Send each never-started child of a campaign-wide run under a fresh task id it is
+    stamped with first (see `claim_job`); returns how many were sent."""
+    sent = 0
+    for child in children:
+        task_id = str(uuid.uuid4())
+        if do_stamp_task(child, task_id):
+            dispatch_job(child, task_id)
+            sent += 1
+    return sent
 
 
 @transaction.atomic
