@@ -10,19 +10,21 @@ from channels.db import database_sync_to_async
 from channels.exceptions import ChannelFull
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
-from trees.events import tree_group
+from trees.events import event_for_viewer, tree_group
 from trees.models import Tree
+from trees.models.campaigns import ROLE_RANK, Role
 from trees.queries import get_role
 
 log = logging.getLogger(__name__)
 
 
 @database_sync_to_async
-def can_view_tree(user: Any, tree_id: int) -> bool:
+def role_in_tree(user: Any, tree_id: int) -> str | None:
+    """The user's role in the tree's campaign; None for outsiders and unknown trees."""
     campaign_id = (
         Tree.objects.filter(pk=tree_id).values_list("problem__campaign_id", flat=True).first()
     )
-    return campaign_id is not None and get_role(user, campaign_id) is not None
+    return None if campaign_id is None else get_role(user, campaign_id)
 
 
 class TreeConsumer(AsyncJsonWebsocketConsumer):
@@ -32,13 +34,20 @@ class TreeConsumer(AsyncJsonWebsocketConsumer):
 
     group: str | None = None
     me: dict[str, Any] | None = None
+    # Reviewers and above see who rated what (as GET nodes/<id>/labels/ shows them); the role
+    # is read once, on connect.
+    sees_raters = False
 
     async def connect(self) -> None:
         user = self.scope.get("user")
         tree_id = int(self.scope["url_route"]["kwargs"]["tree_id"])
-        if user is None or not user.is_authenticated or not await can_view_tree(user, tree_id):
+        role = None
+        if user is not None and user.is_authenticated:
+            role = await role_in_tree(user, tree_id)
+        if role is None:
             await self.close(code=4403)
             return
+        self.sees_raters = ROLE_RANK[Role(role)] >= ROLE_RANK[Role.REVIEWER]
         self.group = tree_group(tree_id)
         self.me = {"user_id": user.pk, "username": user.get_username(), "conn": self.channel_name}
         await self.channel_layer.group_add(self.group, self.channel_name)
@@ -60,7 +69,8 @@ class TreeConsumer(AsyncJsonWebsocketConsumer):
             await self.send_json({"type": "pong"})
 
     async def tree_event(self, message: dict[str, Any]) -> None:
-        await self.send_json(message["event"])
+        viewer = self.me["user_id"] if self.me else None
+        await self.send_json(event_for_viewer(message["event"], viewer, self.sees_raters))
 
     async def presence_join(self, message: dict[str, Any]) -> None:
         viewer = message["viewer"]

@@ -19,11 +19,25 @@ class NodeEvent(TypedDict):
 
 
 class LabelEvent(TypedDict):
+    """A rater's label on a step changed (rating None: cleared). As sent to the group; each
+    viewer receives `event_for_viewer` of it."""
+
     type: Literal["label.changed"]
     tree: int
     node_id: int
     user_id: int
     rating: int | None
+    note: str
+    flagged: bool
+    counts: dict[str, int]
+
+
+class LabelCountsEvent(TypedDict):
+    """What an expert sees of another rater's label change: the step's new counts only."""
+
+    type: Literal["label.changed"]
+    tree: int
+    node_id: int
     counts: dict[str, int]
 
 
@@ -59,6 +73,20 @@ EVENT_TYPES = {
     "job.progress",
     "critique.created",
 }
+
+
+# Who rated what, with notes and flags, is for the rater and for reviewers and above, the
+# same people `GET nodes/<id>/labels/` answers; other experts see only the counts.
+LABEL_COUNTS_KEYS = ("type", "tree", "node_id", "counts")
+
+
+def event_for_viewer(
+    event: dict[str, Any], viewer_id: int | None, sees_raters: bool
+) -> dict[str, Any]:
+    """The part of `event` one websocket viewer may receive."""
+    if event.get("type") != "label.changed" or sees_raters or event.get("user_id") == viewer_id:
+        return event
+    return {key: event[key] for key in LABEL_COUNTS_KEYS}
 
 
 def tree_group(tree_id: int) -> str:

@@ -199,6 +199,13 @@ CASES: list[tuple[str, str, Any, Any, list[Any]]] = [
         [OK, OK, OK, OK, HIDDEN],
     ),
     (
+        "label part",
+        "patch",
+        lambda w: f"/api/v1/nodes/{w.step.pk}/label/",
+        lambda w: {"rating": 0, "note": "no progress"},
+        [OK, OK, OK, OK, HIDDEN],
+    ),
+    (
         "unlabel",
         "delete",
         lambda w: f"/api/v1/nodes/{w.step.pk}/label/",

@@ -67,3 +67,40 @@ def test_gold_label_is_set_replaced_and_cleared(step, carol):
     do_set_gold_label(step, carol, None)
     assert not GoldLabel.objects.exists()
     assert Node.objects.get(pk=step.pk).gold_rating is None
+
+
+def test_relabelling_keeps_the_note_and_the_flag(step, bob):
+    do_label_step(step, bob, 1, note="restates the question", flagged=True)
+    do_label_step(step, bob, 0)
+    label = StepLabel.objects.get(node=step, expert=bob)
+    assert (label.rating, label.note, label.flagged) == (0, "restates the question", True)
+    assert counts(step) == (0, 1, 0)
+
+
+def test_a_note_or_a_flag_is_saved_on_its_own_and_keeps_the_rating(step, bob):
+    do_label_step(step, bob, -1)
+    do_label_step(step, bob, None, note="3 * 4 is 12, not 14")
+    do_label_step(step, bob, None, flagged=True)
+    label = StepLabel.objects.get(node=step, expert=bob)
+    assert (label.rating, label.note, label.flagged) == (-1, "3 * 4 is 12, not 14", True)
+    do_label_step(step, bob, None, note="", flagged=False)
+    label.refresh_from_db()
+    assert (label.rating, label.note, label.flagged) == (-1, "", False)
+    assert counts(step) == (0, 0, 1)
+
+
+def test_a_note_on_a_step_without_my_rating_asks_to_label_first(step, bob, carol):
+    do_label_step(step, carol, 1)
+    with pytest.raises(Invalid, match="Label this step first"):
+        do_label_step(step, bob, None, note="orphan note")
+    with pytest.raises(Invalid, match="Label this step first"):
+        do_label_step(step, bob, None, flagged=True)
+    assert not StepLabel.objects.filter(expert=bob).exists()
+
+
+def test_clearing_my_label_takes_its_note_and_flag(step, bob):
+    do_label_step(step, bob, 1, note="fine", flagged=True)
+    do_unlabel_step(step, bob)
+    do_label_step(step, bob, 0)
+    label = StepLabel.objects.get(node=step, expert=bob)
+    assert (label.rating, label.note, label.flagged) == (0, "", False)

@@ -15,19 +15,12 @@ from trees.queries import (
     get_node_for,
     get_tree_payload,
     node_to_dict,
+    node_with_my_label,
     require_owner_or_role,
     require_role,
 )
 from trees.services.labels import do_label_step, do_set_gold_label, do_unlabel_step
 from trees.services.nodes import do_add_child_step, do_edit_step, do_set_deleted
-
-
-def my_label(node: Node, user: object) -> int | None:
-    return (
-        StepLabel.objects.filter(node=node, expert_id=getattr(user, "pk", None))
-        .values_list("rating", flat=True)
-        .first()
-    )
 
 
 class TreeDetail(APIView):
@@ -48,7 +41,7 @@ class NodeDetail(APIView):
     @extend_schema(responses=s.NodeSerializer)
     def get(self, request: Request, pk: int) -> Response:
         node = get_node_for(request.user, pk)
-        return Response(node_to_dict(node, my_label(node, request.user)))
+        return Response(node_with_my_label(node, request.user))
 
     @extend_schema(
         request=s.StepEditSerializer,
@@ -63,7 +56,7 @@ class NodeDetail(APIView):
         node = do_edit_step(
             node, body.validated_data["text"], body.validated_data["version"], editor=request.user
         )
-        return Response(node_to_dict(node, my_label(node, request.user)))
+        return Response(node_with_my_label(node, request.user))
 
     @extend_schema(responses=s.NodeSerializer)
     def delete(self, request: Request, pk: int) -> Response:
@@ -113,30 +106,47 @@ class NodeRevisions(APIView):
 
 
 class NodeLabel(APIView):
+    """My label on a step: a rating (+1, 0, -1) with an optional note and flag. PUT sets the
+    rating and PATCH changes any part; on both, a part left out keeps its current value, so
+    relabelling never wipes the note or flag. DELETE clears the whole label."""
+
     @extend_schema(request=s.LabelSerializer, responses=s.NodeSerializer)
     def put(self, request: Request, pk: int) -> Response:
-        """Set my label on this step."""
+        """Set my label on this step (note and flag kept unless sent)."""
+        return self._save(request, pk, s.LabelSerializer(data=request.data))
+
+    @extend_schema(
+        request=s.LabelPatchSerializer,
+        responses=s.NodeSerializer,
+        description="Change any of rating, note, flagged of my label. A note or flag on a "
+        "step I have not rated answers 422: label it first.",
+    )
+    def patch(self, request: Request, pk: int) -> Response:
+        return self._save(request, pk, s.LabelPatchSerializer(data=request.data))
+
+    @staticmethod
+    def _save(request: Request, pk: int, body: s.LabelSerializer) -> Response:
         node = get_node_for(request.user, pk)
-        body = s.LabelSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
-        do_label_step(
+        label = do_label_step(
             node,
             request.user,
-            data["rating"],
+            data.get("rating"),
             note=data.get("note"),
-            flagged=data["flagged"],
+            flagged=data.get("flagged"),
             seconds_spent=data.get("seconds_spent"),
         )
         node.refresh_from_db()
-        return Response(node_to_dict(node, data["rating"]))
+        return Response(node_to_dict(node, label.rating, label.note, label.flagged))
 
     @extend_schema(responses=s.NodeSerializer)
     def delete(self, request: Request, pk: int) -> Response:
+        """Clear my label on this step, its note and flag with it."""
         node = get_node_for(request.user, pk)
         do_unlabel_step(node, request.user)
         node.refresh_from_db()
-        return Response(node_to_dict(node, None))
+        return Response(node_to_dict(node))
 
 
 class NodeLabels(APIView):
@@ -170,11 +180,11 @@ class NodeGold(APIView):
             node, request.user, body.validated_data["rating"], body.validated_data.get("note", "")
         )
         node.refresh_from_db()
-        return Response(node_to_dict(node, my_label(node, request.user)))
+        return Response(node_with_my_label(node, request.user))
 
     @extend_schema(responses=s.NodeSerializer)
     def delete(self, request: Request, pk: int) -> Response:
         node = get_node_for(request.user, pk, Role.REVIEWER)
         do_set_gold_label(node, request.user, None)
         node.refresh_from_db()
-        return Response(node_to_dict(node, my_label(node, request.user)))
+        return Response(node_with_my_label(node, request.user))

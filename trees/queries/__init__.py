@@ -24,8 +24,10 @@ from trees.queries.nodes import (
     get_tree_payload,
     node_dict,
     node_to_dict,
+    node_with_my_label,
     without_deleted_subtrees,
 )
+from trees.queries.profiles import get_model_profile, list_model_profiles
 
 __all__ = [
     "NODE_COLUMNS",
@@ -33,13 +35,16 @@ __all__ = [
     "User",
     "campaigns_for",
     "get_campaign_for",
+    "get_model_profile",
     "get_node_for",
     "get_path",
     "get_role",
     "get_tree_payload",
     "jobs_for",
+    "list_model_profiles",
     "node_dict",
     "node_to_dict",
+    "node_with_my_label",
     "problems_for",
     "require_owner_or_role",
     "require_role",

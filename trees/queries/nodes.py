@@ -46,8 +46,11 @@ NODE_COLUMNS = (
 SCALAR_COLUMNS = tuple(column for column in NODE_COLUMNS if column != "parts")
 
 
-def node_dict(row: dict[str, Any], my_label: int | None = None) -> dict[str, Any]:
-    """Shape one node row (a `.values(*NODE_COLUMNS)` dict) for the API."""
+def node_dict(
+    row: dict[str, Any], my_label: int | None = None, my_note: str = "", my_flagged: bool = False
+) -> dict[str, Any]:
+    """Shape one node row (a `.values(*NODE_COLUMNS)` dict) for the API. `my_*` are the
+    requesting user's own label: rating, note and flag."""
     return {
         "id": row["id"],
         "parent": row["parent_id"],
@@ -74,16 +77,30 @@ def node_dict(row: dict[str, Any], my_label: int | None = None) -> dict[str, Any
         "label_counts": {"1": row["labels_pos"], "0": row["labels_zero"], "-1": row["labels_neg"]},
         "gold": row["gold_rating"],
         "my_label": my_label,
+        "my_note": my_note,
+        "my_flagged": my_flagged,
         "version": row["version"],
         "is_deleted": row["is_deleted"],
         "job": row["job_id"],
     }
 
 
-def node_to_dict(node: Node, my_label: int | None = None) -> dict[str, Any]:
+def node_to_dict(
+    node: Node, my_label: int | None = None, my_note: str = "", my_flagged: bool = False
+) -> dict[str, Any]:
     """The API shape of a loaded Node instance (for single-node responses and events)."""
     row = {column: getattr(node, column) for column in NODE_COLUMNS}
-    return node_dict(row, my_label)
+    return node_dict(row, my_label, my_note, my_flagged)
+
+
+def node_with_my_label(node: Node, user: User) -> dict[str, Any]:
+    """`node_to_dict` with the user's own label (rating, note, flag): one query."""
+    mine = (
+        StepLabel.objects.filter(node=node, expert_id=user.pk)
+        .values_list("rating", "note", "flagged")
+        .first()
+    )
+    return node_to_dict(node, *mine) if mine else node_to_dict(node)
 
 
 def without_deleted_subtrees(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -98,9 +115,12 @@ def without_deleted_subtrees(rows: list[dict[str, Any]]) -> list[dict[str, Any]]
     return kept
 
 
+NO_LABEL: tuple[int | None, str, bool] = (None, "", False)
+
+
 def get_tree_payload(tree: Tree, user: User, include_deleted: bool = False) -> dict[str, Any]:
-    """Every node of the tree with counts, gold, my label: three queries whatever its size
-    (the tree with its problem, the nodes, my labels)."""
+    """Every node of the tree with counts, gold, my label (rating, note, flag): three queries
+    whatever its size (the tree with its problem, the nodes, my labels)."""
     rows = list(
         Node.objects.filter(tree_id=tree.pk)
         .order_by("depth", "parent_id", "order", "id")
@@ -113,11 +133,12 @@ def get_tree_payload(tree: Tree, user: User, include_deleted: bool = False) -> d
         row["parts"] = {} if raw == "{}" else orjson.Fragment(raw)
     if not include_deleted:
         rows = without_deleted_subtrees(rows)
-    mine = dict(
-        StepLabel.objects.filter(node__tree_id=tree.pk, expert_id=user.pk).values_list(
-            "node_id", "rating"
-        )
-    )
+    mine = {
+        node_id: (rating, note, flagged)
+        for node_id, rating, note, flagged in StepLabel.objects.filter(
+            node__tree_id=tree.pk, expert_id=user.pk
+        ).values_list("node_id", "rating", "note", "flagged")
+    }
     suggestions = {
         node_id: {"id": pk, "rating": rating}
         for pk, node_id, rating in SuggestedLabel.objects.filter(
@@ -140,7 +161,7 @@ def get_tree_payload(tree: Tree, user: User, include_deleted: bool = False) -> d
         "node_count": tree.node_count,
         "labelled_count": tree.labelled_count,
         "correct_leaves": tree.correct_leaves,
-        "nodes": [node_dict(row, mine.get(row["id"])) for row in rows],
+        "nodes": [node_dict(row, *mine.get(row["id"], NO_LABEL)) for row in rows],
         "suggestions": suggestions,
     }
 

@@ -29,14 +29,19 @@ def check_note(note: Any) -> str:
     return note
 
 
-def label_event(node: Node, user_id: int, rating: int | None) -> None:
+def label_event(node: Node, user_id: int, label: StepLabel | None) -> None:
+    """Tell the tree a label changed. The event carries the rater's note and flag; the
+    consumer shows those (and who rated) only to the rater and to reviewers and above, as
+    `GET nodes/<id>/labels/` would (see `trees.events.event_for_viewer`)."""
     send_on_commit(
         {
             "type": "label.changed",
             "tree": node.tree_id,
             "node_id": node.pk,
             "user_id": user_id,
-            "rating": rating,
+            "rating": label.rating if label else None,
+            "note": label.note if label else "",
+            "flagged": label.flagged if label else False,
             "counts": {"1": node.labels_pos, "0": node.labels_zero, "-1": node.labels_neg},
         }
     )
@@ -68,40 +73,61 @@ def _shift_counts(node: Node, old: int | None, new: int | None) -> Node:
 def do_label_step(
     node: Node,
     user: Any,
-    rating: int,
+    rating: int | None,
     *,
     note: str | None = None,
-    flagged: bool = False,
+    flagged: bool | None = None,
     seconds_spent: int | None = None,
 ) -> StepLabel:
-    """Set the user's label on a step (one per user and step; relabelling replaces it)."""
-    rating = check_rating(rating)
-    note = check_note(note)
+    """Set the user's label on a step (one per user and step; relabelling replaces it).
+
+    Rating, note and flag are parts of one label, each changed on its own: a part given as
+    None keeps its current value (a new label starts with no note and no flag), so relabelling
+    never wipes a note or flag. A label needs a rating, so a note or flag on a step I have not
+    rated is refused ("label first")."""
+    if rating is not None:
+        rating = check_rating(rating)
+    if note is not None:
+        note = check_note(note)
     if node.kind == Node.Kind.ROOT:
         raise Invalid("The root is the question; label its steps instead.")
     existing = StepLabel.objects.select_for_update().filter(node=node, expert=user).first()
-    old = existing.rating if existing else None
     if existing is None:
+        if rating is None:
+            raise Invalid(
+                "Label this step first (+1, 0 or -1): a note or flag belongs to a label.",
+                field="rating",
+            )
         label = StepLabel.objects.create(
             node=node,
             expert=user,
             rating=rating,
-            note=note,
+            note=note or "",
             flagged=bool(flagged),
             seconds_spent=seconds_spent,
         )
+        old = None
     else:
         label = existing
-        label.rating, label.note, label.flagged = rating, note, bool(flagged)
-        label.seconds_spent = seconds_spent
+        old = existing.rating
+        if rating is not None:
+            label.rating = rating
+        if note is not None:
+            label.note = note
+        if flagged is not None:
+            label.flagged = bool(flagged)
+        if seconds_spent is not None:
+            label.seconds_spent = seconds_spent
         label.save(update_fields=["rating", "note", "flagged", "seconds_spent", "updated_at"])
-    counted = _shift_counts(node, old, rating)
-    label_event(counted, user.pk, rating)
+    counted = _shift_counts(node, old, label.rating)
+    label_event(counted, user.pk, label)
     return label
 
 
 @transaction.atomic
 def do_unlabel_step(node: Node, user: Any) -> None:
+    """Remove the user's label from a step, its note and flag with it (they are parts of the
+    label). The workspace does this only on an explicit clear, which it shows and can undo."""
     existing = StepLabel.objects.select_for_update().filter(node=node, expert=user).first()
     if existing is None:
         return

@@ -609,12 +609,16 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
+    /** @description One model profile. Deleting one that campaigns, jobs or steps use answers 409. */
     get: operations["v1_model_profiles_retrieve"];
+    /** @description One model profile. Deleting one that campaigns, jobs or steps use answers 409. */
     put: operations["v1_model_profiles_update"];
     post?: never;
+    /** @description One model profile. Deleting one that campaigns, jobs or steps use answers 409. */
     delete: operations["v1_model_profiles_destroy"];
     options?: never;
     head?: never;
+    /** @description One model profile. Deleting one that campaigns, jobs or steps use answers 409. */
     patch: operations["v1_model_profiles_partial_update"];
     trace?: never;
   };
@@ -748,13 +752,15 @@ export interface paths {
       cookie?: never;
     };
     get?: never;
-    /** @description Set my label on this step. */
+    /** @description Set my label on this step (note and flag kept unless sent). */
     put: operations["v1_nodes_label_update"];
     post?: never;
+    /** @description Clear my label on this step, its note and flag with it. */
     delete: operations["v1_nodes_label_destroy"];
     options?: never;
     head?: never;
-    patch?: never;
+    /** @description Change any of rating, note, flagged of my label. A note or flag on a step I have not rated answers 422: label it first. */
+    patch: operations["v1_nodes_label_partial_update"];
     trace?: never;
   };
   "/api/v1/nodes/{id}/labels/": {
@@ -1598,6 +1604,7 @@ export interface components {
      * @description * `import` - Import
      *     * `expand` - Expand
      *     * `rollout` - Rollout
+     *     * `first_error` - First Error
      *     * `critique_loop` - Critique Loop
      *     * `beam_search` - Beam Search
      *     * `mcts` - Mcts
@@ -1612,6 +1619,7 @@ export interface components {
       | "import"
       | "expand"
       | "rollout"
+      | "first_error"
       | "critique_loop"
       | "beam_search"
       | "mcts"
@@ -1630,11 +1638,14 @@ export interface components {
      * @enum {string}
      */
     JobStatusEnum: "queued" | "running" | "paused" | "succeeded" | "failed" | "cancelled";
+    /**
+     * @description My label on a step. A field left out keeps its current value (a new label starts with
+     *     no note and no flag), so setting the rating never wipes the note or the flag.
+     */
     LabelRequest: {
       rating: components["schemas"]["RatingEnum"];
       note?: string;
-      /** @default false */
-      flagged: boolean;
+      flagged?: boolean;
       seconds_spent?: number;
     };
     /**
@@ -1827,7 +1838,12 @@ export interface components {
         "-1": number;
       };
       gold: number | null;
+      /** @description My rating of this step. */
       my_label: number | null;
+      /** @description My label's note. */
+      my_note: string;
+      /** @description My label's flag. */
+      my_flagged: boolean;
       version: number;
       is_deleted: boolean;
       job: number | null;
@@ -1985,6 +2001,16 @@ export interface components {
     };
     PatchedExportScheduleUpdateRequest: {
       enabled?: boolean;
+    };
+    /**
+     * @description Change any part of my label: rating, note, flag. A note or flag on a step I have not
+     *     rated yet is refused (422): a label needs a rating.
+     */
+    PatchedLabelPatchRequest: {
+      rating?: components["schemas"]["RatingEnum"];
+      note?: string;
+      flagged?: boolean;
+      seconds_spent?: number;
     };
     PatchedLongThoughtEditRequest: {
       edited_text?: string;
@@ -3784,6 +3810,33 @@ export interface operations {
           [name: string]: unknown;
         };
         content?: never;
+      };
+    };
+  };
+  v1_nodes_label_partial_update: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: number;
+      };
+      cookie?: never;
+    };
+    requestBody?: {
+      content: {
+        "application/json": components["schemas"]["PatchedLabelPatchRequest"];
+        "application/x-www-form-urlencoded": components["schemas"]["PatchedLabelPatchRequest"];
+        "multipart/form-data": components["schemas"]["PatchedLabelPatchRequest"];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Node"];
+        };
       };
     };
   };

@@ -31,6 +31,49 @@ describe("realtime events", () => {
     expect(mine.nodes.get(2)!.my_label).toBe(-1);
   });
 
+  it("takes my note and flag from my own label event, and keeps them on a node update", () => {
+    const counts = { "1": 0, "0": 1, "-1": 0 };
+    const mine = applyTreeEvent(
+      index,
+      {
+        type: "label.changed",
+        tree: 1,
+        node_id: 2,
+        user_id: 7,
+        rating: 0,
+        note: "restates the question",
+        flagged: true,
+        counts,
+      },
+      7,
+    );
+    expect(mine.nodes.get(2)).toMatchObject({
+      my_label: 0,
+      my_note: "restates the question",
+      my_flagged: true,
+    });
+    // Another expert's change carries only the counts: my note and flag stay.
+    const theirs = applyTreeEvent(
+      mine,
+      { type: "label.changed", tree: 1, node_id: 2, counts: { "1": 1, "0": 1, "-1": 0 } },
+      7,
+    );
+    expect(theirs.nodes.get(2)).toMatchObject({ my_label: 0, my_flagged: true });
+    expect(theirs.nodes.get(2)!.label_counts["1"]).toBe(1);
+    // An edit of the step's text (no label fields for me) keeps my label whole.
+    const edited = applyTreeEvent(
+      theirs,
+      { type: "node.updated", tree: 1, node: apiNode(2, 1, { text: "edited", version: 2 }) },
+      7,
+    );
+    expect(edited.nodes.get(2)).toMatchObject({
+      text: "edited",
+      my_label: 0,
+      my_note: "restates the question",
+      my_flagged: true,
+    });
+  });
+
   it("ignores an update older than the version held", () => {
     const newer = applyTreeEvent(
       index,
@@ -87,8 +130,8 @@ describe("undo history", () => {
   it("undoes and redoes in order, and a new edit clears redo", () => {
     let history = record(EMPTY_HISTORY, {
       label: "label",
-      undo: { type: "label", nodeId: 1, rating: null },
-      redo: { type: "label", nodeId: 1, rating: 1 },
+      undo: { type: "label", nodeId: 1, label: null },
+      redo: { type: "label", nodeId: 1, label: { rating: 1, note: "", flagged: false } },
     });
     history = record(history, {
       label: "edit",

@@ -28,6 +28,8 @@ export function apiNode(id: number, parent: number | null, fields: Partial<ApiNo
     label_counts: { "1": 0, "0": 0, "-1": 0 },
     gold: null,
     my_label: null,
+    my_note: "",
+    my_flagged: false,
     version: 1,
     is_deleted: false,
     job: null,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -24,12 +26,27 @@ class StepEditSerializer(serializers.Serializer):
 
 
 class LabelSerializer(serializers.Serializer):
+    """My label on a step. A field left out keeps its current value (a new label starts with
+    no note and no flag), so setting the rating never wipes the note or the flag."""
+
     rating = serializers.ChoiceField(choices=RATING_CHOICES)
     note = serializers.CharField(
         required=False, allow_blank=True, max_length=settings.ARBOR_MAX_NOTE_CHARS
     )
-    flagged = serializers.BooleanField(default=False)
+    flagged = serializers.BooleanField(required=False)
     seconds_spent = serializers.IntegerField(required=False, min_value=0, max_value=86_400)
+
+
+class LabelPatchSerializer(LabelSerializer):
+    """Change any part of my label: rating, note, flag. A note or flag on a step I have not
+    rated yet is refused (422): a label needs a rating."""
+
+    rating = serializers.ChoiceField(choices=RATING_CHOICES, required=False)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if not attrs:
+            raise serializers.ValidationError("Send at least one of rating, note, flagged.")
+        return attrs
 
 
 class GoldSerializer(serializers.Serializer):
@@ -84,7 +101,9 @@ class NodeSerializer(serializers.Serializer):
     cluster_id = serializers.IntegerField(allow_null=True)
     label_counts = LabelCountsField()
     gold = serializers.IntegerField(allow_null=True)
-    my_label = serializers.IntegerField(allow_null=True)
+    my_label = serializers.IntegerField(allow_null=True, help_text="My rating of this step.")
+    my_note = serializers.CharField(allow_blank=True, help_text="My label's note.")
+    my_flagged = serializers.BooleanField(help_text="My label's flag.")
     version = serializers.IntegerField()
     is_deleted = serializers.BooleanField()
     job = serializers.IntegerField(allow_null=True)
