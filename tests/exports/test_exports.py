@@ -224,8 +224,8 @@ def test_rows_over_the_token_limits_are_skipped_and_counted(labelled, tiny_token
     assert tight.rows == 0 and tight.manifest["counts"]["skipped_over_token_limit"] == 2
 
 
-def test_the_demo_tokenizer_is_found_by_name(labelled, tiny_tokenizer_dir, monkeypatch):
-    monkeypatch.setenv("ARBOR_DEMO_MODEL_DIR", str(tiny_tokenizer_dir))
+def test_the_demo_tokenizer_is_found_by_name(labelled, tiny_tokenizer_dir, settings):
+    settings.ARBOR_DEMO_MODEL_DIR = tiny_tokenizer_dir
     export = run_export(labelled.campaign, "prm-stepwise", tokenizer="demo")
     assert export.status == "succeeded" and export.rows == 5
 

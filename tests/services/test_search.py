@@ -220,8 +220,8 @@ def test_cancelling_a_run_cancels_its_children(campaign, larry):
     assert do_roll_up(parent.pk).status == "cancelled"
 
 
-def test_clustering_merges_steps_that_say_the_same_thing(campaign, bob, monkeypatch):
-    monkeypatch.setenv("ARBOR_EMBEDDER", "hashing")
+def test_clustering_merges_steps_that_say_the_same_thing(campaign, bob, settings):
+    settings.ARBOR_EMBEDDER = "hashing"
     tree = demo_problems(campaign, 1, seed=30, solved=True)[0]
     root = Node.objects.get(tree=tree, parent=None)
     from trees.services.nodes import do_add_child_step

@@ -9,7 +9,6 @@ from __future__ import annotations
 import contextlib
 import copy
 import logging
-import os
 import re
 import threading
 from collections.abc import Iterator, Sequence
@@ -18,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import torch
+from django.conf import settings
 from transformers import AutoModelForCausalLM, AutoTokenizer, StoppingCriteria
 
 from workers.backends.base import (
@@ -119,7 +119,7 @@ class TransformersBackend:
         if self.device == "cpu":
             # Intra-op threads beyond the free cores make generation many times slower when the
             # web process, other jobs or other workers share the machine (seen: 50x on 2 cores).
-            torch.set_num_threads(max(1, int(os.environ.get("ARBOR_TORCH_THREADS", "1"))))
+            torch.set_num_threads(settings.ARBOR_TORCH_THREADS)
         self._lock = threading.Lock()
         self.tokenizer, self.model = self._load(self.model_dir())
         self._eos_ids = self._eos_token_ids()

@@ -3,17 +3,17 @@ queue, and a demo admin login it prints. Safe to run again: it changes nothing t
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 
 from trees.models import Campaign, Role
 from trees.services.campaigns import do_add_member, do_assign_problems, do_create_campaign
-from trees.services.generation import get_model_profile
 from trees.services.imports import do_import_problems
+from trees.services.profiles import ensure_demo_profile
 
 DEMO_FILE = Path(__file__).resolve().parents[2] / "demo" / "problems.jsonl"
 SLUG = "demo"
@@ -24,7 +24,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         User = get_user_model()
-        password = os.environ.get("ARBOR_DEMO_PASSWORD", "arbor-demo")
+        password = settings.ARBOR_DEMO_PASSWORD
         admin = User.objects.filter(username="demo").first()
         if admin is None:
             admin = User.objects.create_superuser("demo", "demo@example.com", password)
@@ -36,7 +36,7 @@ class Command(BaseCommand):
                 guidelines="Label each step: +1 correct and useful, 0 correct but no progress, "
                 "-1 wrong. Label the first wrong step of a path -1.",
                 overlap=2,
-                default_model_profile=get_model_profile(None),
+                default_model_profile=ensure_demo_profile(),
             )
             experts = [admin]
             for name in ("expert1", "expert2"):
