@@ -13,7 +13,7 @@ from rest_framework.views import APIView
 
 from trees.api import serializers as s
 from trees.errors import Forbidden, NotFound
-from trees.models import Membership, Problem, Role
+from trees.models import Job, Membership, Problem, Role
 from trees.queries import campaigns_for, get_campaign_for, jobs_for, problems_for
 from trees.services.campaigns import (
     campaign_progress,
@@ -24,9 +24,7 @@ from trees.services.campaigns import (
     do_update_campaign,
     get_user_by_username,
 )
-from trees.services.jobs import do_create_job
-from workers.dispatch import dispatch
-from workers.tasks import import_problems
+from trees.services.jobs import do_start_job
 
 
 def my_roles(request: Request) -> dict[int, str]:
@@ -167,16 +165,14 @@ class ImportCreate(APIView):
         body = s.ImportRequestSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
-        job, created = do_create_job(
-            "import",
+        job, _ = do_start_job(
+            Job.Kind.IMPORT,
             campaign=campaign,
             params={"format": data["format"], "skip_invalid": data["skip_invalid"]},
             created_by=request.user,
             idempotency_key=data.get("idempotency_key"),
             input_file=data["file"],
         )
-        if created:
-            dispatch(import_problems, job.pk)
         return Response(s.JobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
 
 

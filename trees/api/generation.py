@@ -3,7 +3,6 @@ No business logic here."""
 
 from __future__ import annotations
 
-import random
 from typing import Any
 
 from drf_spectacular.utils import extend_schema
@@ -15,34 +14,25 @@ from rest_framework.views import APIView
 
 from trees.api import serializers as s
 from trees.errors import Invalid, NotFound
-from trees.models import ModelProfile, Node, Role, SuggestedLabel
-from trees.queries import get_node_for, require_role
-from trees.services.generation import do_review_suggestion, get_model_profile
-from trees.services.jobs import do_create_job
-from workers.dispatch import dispatch
-from workers.tasks import expand_node, find_first_error, rollout_node
+from trees.models import Job, ModelProfile, Node, Role, SuggestedLabel
+from trees.queries import get_node_for, list_model_profiles, require_role
+from trees.services.generation import do_review_suggestion
+from trees.services.jobs import do_start_job
+from trees.services.profiles import do_create_profile, do_delete_profile, do_update_profile
 
 
-def start_model_job(request: Request, node: Node, kind: str, task: Any, params: dict) -> Response:
-    """Create the job (or return the one with the same idempotency key) and queue it."""
-    if node.is_deleted:
-        raise Invalid("This step is deleted; restore it first.")
+def start_model_job(request: Request, node: Node, kind: str, params: dict) -> Response:
+    """Start a model job below `node` (or return the one with the same idempotency key)."""
     key = params.pop("idempotency_key", None)
-    # A fixed seed makes a retried job regenerate the same samples, never new extra ones.
-    params.setdefault("seed", random.randrange(2**31))
-    campaign = node.tree.problem.campaign
-    profile = get_model_profile(campaign)
-    job, created = do_create_job(
+    job, _ = do_start_job(
         kind,
-        campaign=campaign,
+        campaign=node.tree.problem.campaign,
         tree=node.tree,
         node=node,
-        params={**params, "profile": profile.pk},
+        params=params,
         created_by=request.user,
         idempotency_key=key,
     )
-    if created:
-        dispatch(task, job.pk, queue=profile.queue or None)
     return Response(s.JobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
 
 
@@ -55,7 +45,7 @@ class NodeExpand(APIView):
             raise Invalid("This step is a final answer; nothing comes after it.")
         body = s.ExpandSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        return start_model_job(request, node, "expand", expand_node, dict(body.validated_data))
+        return start_model_job(request, node, Job.Kind.EXPAND, dict(body.validated_data))
 
 
 class NodeRollouts(APIView):
@@ -67,7 +57,7 @@ class NodeRollouts(APIView):
             raise Invalid("This step is a final answer; the verifier has graded it already.")
         body = s.RolloutSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        return start_model_job(request, node, "rollout", rollout_node, dict(body.validated_data))
+        return start_model_job(request, node, Job.Kind.ROLLOUT, dict(body.validated_data))
 
 
 class NodeFirstError(APIView):
@@ -79,13 +69,7 @@ class NodeFirstError(APIView):
             raise Invalid("Pick the last step of a path; the root has no steps above it.")
         body = s.FirstErrorSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        return start_model_job(
-            request,
-            node,
-            "rollout",
-            find_first_error,
-            {**body.validated_data, "search": "first_error"},
-        )
+        return start_model_job(request, node, Job.Kind.FIRST_ERROR, dict(body.validated_data))
 
 
 class SuggestionReview(APIView):
