@@ -148,7 +148,7 @@ def child(slug: str) -> None:
     django.setup()
     from trees.models import Campaign
     from trees.services.exports import do_create_export, do_run_export_job, export_path
-    from trees.services.jobs import do_start_job
+    from trees.services.jobs import do_begin_job
 
     campaign = Campaign.objects.get(slug=slug)
     startup_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -156,7 +156,7 @@ def child(slug: str) -> None:
     reset = reset_peak_rss()
     export, job, _ = do_create_export(campaign, "prm-stepwise", {})
     started = time.perf_counter()
-    do_run_export_job(do_start_job(job.pk))
+    do_run_export_job(do_begin_job(job.pk))
     seconds = time.perf_counter() - started
     export.refresh_from_db()
     print(

@@ -23,13 +23,19 @@ from trees.services.generation import (
     do_store_probe,
     do_store_rollouts,
     do_suggest_first_error,
-    get_model_profile,
 )
 from trees.services.jobs import do_report_progress, is_cancelled
 from workers.backends.base import Completion, GenerationRequest
 from workers.profiles import backend_for, sampling, template
 
 ROLLOUT_BATCH = 8
+
+
+def pinned_profile(job: Job) -> Any:
+    """The model profile the job was started on; never the campaign's current default."""
+    if job.profile_id is None:
+        raise ValueError(f"Job {job.pk} has no pinned model profile.")
+    return job.profile
 
 
 class Cancelled(Exception):
@@ -40,7 +46,7 @@ def _context(job: Job) -> tuple[Node, list[Node], Any, Any]:
     node = Node.objects.select_related("tree__problem__campaign").get(pk=job.node_id)
     path = get_path(node)
     problem = node.tree.problem
-    return node, path, problem, get_model_profile(problem.campaign)
+    return node, path, problem, pinned_profile(job)
 
 
 def _prompt(profile: Any, action: str, problem: Any, path: list[Node]) -> str:
@@ -74,7 +80,7 @@ def run_expand(job: Job) -> None:
     """k candidate next steps in one backend call (n=k)."""
     node, path, problem, profile = _context(job)
     settings = sampling(
-        profile, temperature=job.params.get("temperature"), seed=job.params.get("seed")
+        profile, temperature=job.params.get("temperature"), seed=job.seed
     )
     k = int(job.params["k"])
     do_report_progress(job, 0, k)
@@ -148,7 +154,7 @@ def run_rollouts(job: Job) -> None:
     """N rollouts from a node: Monte-Carlo values, and the rollouts as branches if asked."""
     node, path, problem, profile = _context(job)
     settings = sampling(
-        profile, temperature=job.params.get("temperature"), seed=job.params.get("seed")
+        profile, temperature=job.params.get("temperature"), seed=job.seed
     )
     n = int(job.params["n"])
     do_report_progress(job, 0, n)
@@ -164,7 +170,7 @@ def run_first_error(job: Job) -> None:
     succeed (OmegaPRM); suggests -1 there for an expert to confirm."""
     _node, path, problem, profile = _context(job)
     settings = sampling(
-        profile, temperature=job.params.get("temperature"), seed=job.params.get("seed")
+        profile, temperature=job.params.get("temperature"), seed=job.seed
     )
     per_step = int(job.params["rollouts_per_step"])
     steps = path[1:]

@@ -9,7 +9,7 @@ from typing import Any
 from django.db import InterfaceError, OperationalError
 
 from trees.models import Job
-from trees.services.jobs import do_fail_job, do_start_job
+from trees.services.jobs import do_begin_job, do_fail_job
 from workers.backends.base import BackendError
 
 log = logging.getLogger(__name__)
@@ -22,7 +22,7 @@ def run_job(task: Any, job_id: int, body: Callable[[Job], Any]) -> None:
     """Run `body(job)` for a queued job; a finished or cancelled job is left alone, so a
     re-delivered task is harmless. Transient errors retry (bounded by the task's
     max_retries); any other error fails the job with a readable message."""
-    job = do_start_job(job_id)
+    job = do_begin_job(job_id)
     if job is None:
         return
     try:

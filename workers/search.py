@@ -10,7 +10,6 @@ job regenerates the same samples and the services' deduplication stores nothing 
 from __future__ import annotations
 
 import random
-import uuid
 from collections.abc import Sequence
 from typing import Any
 
@@ -31,7 +30,7 @@ from trees.core.search import (
 )
 from trees.core.steps import split_steps
 from trees.models import Job, Node, Tree
-from trees.services.generation import Rollout, get_model_profile
+from trees.services.generation import Rollout
 from trees.services.jobs import do_report_progress, is_cancelled
 from trees.services.search import (
     JobStopped,
@@ -39,9 +38,9 @@ from trees.services.search import (
     do_fan_out,
     do_record_search_stats,
     do_roll_up,
+    do_send_children,
     do_set_clusters,
     do_set_scores,
-    do_stamp_task,
     do_store_branches,
     do_store_children,
     do_store_search_probe,
@@ -68,7 +67,7 @@ class ModelCalls:
         self.profile = profile
         self.budget = budget
         self.settings = sampling(
-            profile, temperature=job.params.get("temperature"), seed=job.params.get("seed")
+            profile, temperature=job.params.get("temperature"), seed=job.seed
         )
         self.backend = backend_for(profile)
 
@@ -428,7 +427,7 @@ def run_recomplete(job: Job) -> None:
     (the wrong completions become new branches), then once with the reference answer
     revealed, which gives backtracking material."""
     start, path, problem, profile = _context(job)
-    rng = random.Random(job.params.get("seed"))
+    rng = random.Random(job.seed)
     correct_path = _correct_path(start, path, rng)
     if correct_path is None:
         from trees.services.jobs import do_fail_job
@@ -539,16 +538,7 @@ def run_cluster(job: Job) -> None:
 def run_fan_out(job: Job) -> None:
     """Create a campaign-wide run's per-problem jobs and send those never started. The run
     finishes when its last child does (`do_roll_up`)."""
-    from workers.tasks.search import TASKS
-
-    fresh = do_fan_out(job)
-    profile = get_model_profile(job.campaign)
-    for child in fresh:
-        task_id = str(uuid.uuid4())
-        if do_stamp_task(child, task_id):
-            from workers.dispatch import dispatch
-
-            dispatch(TASKS[child.kind], child.pk, queue=profile.queue or None, task_id=task_id)
+    do_send_children(do_fan_out(job))
     job.refresh_from_db()
     if job.progress_total == 0:
         finish_search(job, {"children": {"total": 0}, "note": "No problem matched the filters."})

@@ -6,10 +6,10 @@ from __future__ import annotations
 from trees.core.smooth import SMOOTH_TEMPLATE, smooth_prompt, splice
 from trees.errors import Invalid
 from trees.models import Job, LongThought
-from trees.services.generation import get_model_profile
 from trees.services.jobs import do_fail_job, do_report_progress, is_cancelled
 from trees.services.longthoughts import check_smoothable, do_store_smoothed
 from workers.backends.base import GenerationRequest
+from workers.generation import pinned_profile
 from workers.profiles import backend_for, sampling
 
 
@@ -23,9 +23,9 @@ def run_smooth(job: Job) -> None:
         do_fail_job(job, exc.message)
         return
     problem = source.tree.problem
-    profile = get_model_profile(problem.campaign)
+    profile = pinned_profile(job)
     settings = sampling(
-        profile, temperature=job.params.get("temperature"), seed=job.params.get("seed")
+        profile, temperature=job.params.get("temperature"), seed=job.seed
     )
     template = (profile.prompt_templates or {}).get("smooth") or SMOOTH_TEMPLATE
     backend = backend_for(profile)

@@ -24,8 +24,6 @@ from trees.services.exports import (
     get_export_for,
     get_schedule_for,
 )
-from workers.dispatch import dispatch
-from workers.tasks import export_dataset
 
 NOT_READY = OpenApiResponse(description="The export has not succeeded (yet).")
 
@@ -46,15 +44,13 @@ class CampaignExports(generics.ListAPIView):
         campaign = get_campaign_for(request.user, slug, Role.LEAD)
         body = s.ExportRequestSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        export, job, created = do_create_export(
+        export, job, _ = do_create_export(
             campaign,
             body.validated_data["format"],
             body.filters(),
             created_by=request.user,
             idempotency_key=body.validated_data.get("idempotency_key"),
         )
-        if created:
-            dispatch(export_dataset, job.pk)
         data = {"export": s.ExportSerializer(export).data, "job": s.JobSerializer(job).data}
         return Response(data, status=status.HTTP_202_ACCEPTED)
 

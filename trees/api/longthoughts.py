@@ -4,8 +4,6 @@ No business logic here: trees.services.longthoughts does the work."""
 
 from __future__ import annotations
 
-import random
-
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
 from rest_framework.request import Request
@@ -14,10 +12,9 @@ from rest_framework.views import APIView
 
 from trees.api import serializers as s
 from trees.errors import Invalid, NotFound
-from trees.models import LongThought, LongThoughtRevision, Role, Tree
+from trees.models import Job, LongThought, LongThoughtRevision, Role, Tree
 from trees.queries import get_campaign_for, require_role
-from trees.services.generation import get_model_profile
-from trees.services.jobs import do_create_job
+from trees.services.jobs import do_start_job
 from trees.services.longthoughts import (
     check_derive_params,
     check_smoothable,
@@ -26,8 +23,6 @@ from trees.services.longthoughts import (
     get_long_thought_for,
     long_thought_stats,
 )
-from workers.dispatch import dispatch
-from workers.tasks import derive_long_thought, smooth_long_thought
 
 
 def tree_of_problem(request: Request, pk: int) -> Tree:
@@ -57,16 +52,14 @@ class ProblemLongThoughts(generics.ListAPIView):
         data = dict(body.validated_data)
         key = data.pop("idempotency_key", None)
         params = check_derive_params(data.pop("style"), data)
-        job, created = do_create_job(
-            "derive",
+        job, _ = do_start_job(
+            Job.Kind.DERIVE,
             campaign=tree.problem.campaign,
             tree=tree,
             params=params,
             created_by=request.user,
             idempotency_key=key,
         )
-        if created:
-            dispatch(derive_long_thought, job.pk)
         return Response(s.JobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
 
 
@@ -119,19 +112,14 @@ class LongThoughtSmooth(APIView):
         data = dict(body.validated_data)
         key = data.pop("idempotency_key", None)
         check_smoothable(thought)
-        campaign = thought.tree.problem.campaign
-        profile = get_model_profile(campaign)
-        data.setdefault("seed", random.randrange(2**31))
-        job, created = do_create_job(
-            "smooth",
-            campaign=campaign,
+        job, _ = do_start_job(
+            Job.Kind.SMOOTH,
+            campaign=thought.tree.problem.campaign,
             tree=thought.tree,
-            params={**data, "long_thought": thought.pk, "profile": profile.pk},
+            params={**data, "long_thought": thought.pk},
             created_by=request.user,
             idempotency_key=key,
         )
-        if created:
-            dispatch(smooth_long_thought, job.pk, queue=profile.queue or None)
         return Response(s.JobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
 
 

@@ -4,8 +4,6 @@ campaign-wide runs), clustering and the step DAG. No business logic here: trees.
 
 from __future__ import annotations
 
-import random
-import uuid
 from typing import Any
 
 from drf_spectacular.utils import extend_schema
@@ -32,24 +30,21 @@ from trees.services.critique import (
     require_paused,
 )
 from trees.services.dag import do_derive_dag_long_thought, get_dag_paths, get_dag_payload
-from trees.services.generation import get_model_profile
-from trees.services.jobs import do_create_job
+from trees.services.jobs import do_start_job
 from trees.services.longthoughts import long_thought_dict
 from trees.services.nodes import do_edit_step
 from trees.services.search import do_set_cluster_settings, do_start_campaign_run
-from workers.dispatch import dispatch
-from workers.tasks import beam_search, cluster_steps, critique_loop, fan_out_run, mcts, recomplete
 
 
 def _accepted(job: Job) -> Response:
     return Response(s.JobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
 
 
-def start_node_job(request: Request, node: Node, kind: str, task: Any, data: dict) -> Response:
+def start_node_job(request: Request, node: Node, kind: str, data: dict) -> Response:
     """Start a search job below a node: as any model job, but never below a final answer."""
     if node.is_terminal:
         raise Invalid("This step is a final answer; nothing comes after it.")
-    return start_model_job(request, node, kind, task, data)
+    return start_model_job(request, node, kind, data)
 
 
 def _body(serializer: Any, request: Request) -> dict[str, Any]:
@@ -70,7 +65,7 @@ class NodeCritiqueLoop(APIView):
         critic = data.get("critic_profile")
         if critic is not None and not ModelProfile.objects.filter(pk=critic).exists():
             raise Invalid(f"No model profile {critic}.", field="critic_profile")
-        return start_node_job(request, node, Job.Kind.CRITIQUE_LOOP, critique_loop, data)
+        return start_node_job(request, node, Job.Kind.CRITIQUE_LOOP, data)
 
 
 def get_loop_for(request: Request, pk: int) -> Job:
@@ -100,11 +95,7 @@ class LoopResume(APIView):
     @extend_schema(request=None, responses={202: s.JobSerializer})
     def post(self, request: Request, pk: int) -> Response:
         """Resume a paused loop from where it stands."""
-        task_id = str(uuid.uuid4())
-        job = do_resume_loop(get_loop_for(request, pk), task_id)
-        profile = get_model_profile(job.campaign)
-        dispatch(critique_loop, job.pk, queue=profile.queue or None, task_id=task_id)
-        return _accepted(job)
+        return _accepted(do_resume_loop(get_loop_for(request, pk)))
 
 
 class LoopAccept(APIView):
@@ -156,7 +147,7 @@ class NodeBeamSearch(APIView):
         each into k, to depth D or until a verified correct answer."""
         node = get_node_for(request.user, pk)
         data = _body(ss.BeamSearchSerializer, request)
-        return start_node_job(request, node, Job.Kind.BEAM_SEARCH, beam_search, data)
+        return start_node_job(request, node, Job.Kind.BEAM_SEARCH, data)
 
 
 class NodeMcts(APIView):
@@ -166,7 +157,7 @@ class NodeMcts(APIView):
         are stored on the nodes."""
         node = get_node_for(request.user, pk)
         data = _body(ss.MctsSerializer, request)
-        return start_node_job(request, node, Job.Kind.MCTS, mcts, data)
+        return start_node_job(request, node, Job.Kind.MCTS, data)
 
 
 class NodeRecomplete(APIView):
@@ -177,7 +168,7 @@ class NodeRecomplete(APIView):
         node = get_node_for(request.user, pk)
         data = _body(ss.RecompleteSerializer, request)
         # A final answer may be re-completed: the path to it is what gets truncated.
-        return start_model_job(request, node, Job.Kind.RECOMPLETE, recomplete, data)
+        return start_model_job(request, node, Job.Kind.RECOMPLETE, data)
 
 
 class CampaignSearchRuns(APIView):
@@ -191,17 +182,14 @@ class CampaignSearchRuns(APIView):
         params_serializer.is_valid(raise_exception=True)
         params = dict(params_serializer.validated_data)
         params.pop("idempotency_key", None)
-        params.setdefault("seed", random.randrange(2**31))
-        job, created = do_start_campaign_run(
+        job, _ = do_start_campaign_run(
             campaign,
             data["kind"],
-            {**params, "profile": get_model_profile(campaign).pk},
+            params,
             data.get("filters"),
             request.user,
             data.get("idempotency_key"),
         )
-        if created:
-            dispatch(fan_out_run, job.pk)
         return _accepted(job)
 
 
@@ -210,7 +198,7 @@ class CampaignSearchRuns(APIView):
 
 def _start_cluster(request: Request, campaign: Any, tree: Any, data: dict[str, Any]) -> Response:
     key = data.pop("idempotency_key", None)
-    job, created = do_create_job(
+    job, _ = do_start_job(
         Job.Kind.CLUSTER,
         campaign=campaign,
         tree=tree,
@@ -218,8 +206,6 @@ def _start_cluster(request: Request, campaign: Any, tree: Any, data: dict[str, A
         created_by=request.user,
         idempotency_key=key,
     )
-    if created:
-        dispatch(cluster_steps, job.pk)
     return _accepted(job)
 
 

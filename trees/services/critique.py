@@ -8,6 +8,7 @@ proposal is the r-th) and the loop's critiques (each with its round).
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,7 +21,7 @@ from trees.events import send_on_commit
 from trees.models import Critique, Job, ModelProfile, Node, Tree
 from trees.queries import node_to_dict
 from trees.services.common import Children, count_new
-from trees.services.jobs import do_finish_job, job_event
+from trees.services.jobs import dispatch_job, do_finish_job, job_event
 from trees.services.search import JobStopped
 
 MAX_CRITIQUE_CHARS = 10_000
@@ -211,16 +212,19 @@ def do_pause_loop(loop: Job) -> Job:
 
 
 @transaction.atomic
-def do_resume_loop(loop: Job, task_id: str) -> Job:
-    """Put a paused loop back in the queue; the caller dispatches its task under `task_id`.
-    The loop is stamped with that id, so a worker still running the loop from before the
-    pause (or an old delivery) stops at its next round: one worker per loop."""
+def do_resume_loop(loop: Job, task_id: str | None = None) -> Job:
+    """Put a paused loop back in the queue and send it again (after commit, on its pinned
+    queue) under a new task id (or `task_id`). The loop is stamped with that id, so a worker
+    still running the loop from before the pause (or an old delivery) stops at its next
+    round: one worker per loop."""
     locked = _lock_loop(loop)
     if locked.status != Job.Status.PAUSED:
         raise Conflict(f"Only a paused loop can be resumed (this one is {locked.status}).")
+    task_id = task_id or str(uuid.uuid4())
     Job.objects.filter(pk=loop.pk).update(status=Job.Status.QUEUED, celery_task_id=task_id)
     locked.status, locked.celery_task_id = Job.Status.QUEUED, task_id
     job_event(locked)
+    dispatch_job(locked, task_id)
     return locked
 
 

@@ -1,8 +1,9 @@
-"""One code path for background work in both modes.
+"""One code path for background work in both modes, by task name.
 
-`dispatch(task, job_id)` sends the Celery task to the broker when one is configured
-(services mode) and otherwise runs the very same task with `task.apply()` on a small thread
-pool inside the web process (embedded mode), so retries and progress behave alike.
+`dispatch(task_name, job_id)` sends the named Celery task to the broker when one is configured
+(services mode) and otherwise looks the very same task up in the Celery app's registry and runs
+it with `task.apply()` on a small thread pool inside the web process (embedded mode), so retries
+and progress behave alike. Tasks are named, never imported: trees/ does not depend on workers/.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from typing import Any
 
 from django.conf import settings
 from django.db import close_old_connections, connections, transaction
+
+from annotator.celery import app
 
 log = logging.getLogger(__name__)
 _pool: ThreadPoolExecutor | None = None
@@ -31,32 +34,47 @@ def _executor() -> ThreadPoolExecutor:
         return _pool
 
 
-def _run_in_thread(task: Any, args: tuple[Any, ...], task_id: str) -> None:
+def registered_task(name: str) -> Any:
+    """The task registered under `name` in this process's Celery app. The first lookup loads
+    the task modules (the app's autodiscovery), which a web process has not done yet."""
+    if name not in app.tasks:
+        app.loader.import_default_modules()
+    try:
+        return app.tasks[name]
+    except KeyError:
+        raise LookupError(f"No Celery task named {name!r} is registered.") from None
+
+
+def _run_in_thread(name: str, args: tuple[Any, ...], task_id: str) -> None:
     close_old_connections()
     try:
-        task.apply(args=args, task_id=task_id)
+        registered_task(name).apply(args=args, task_id=task_id)
     except Exception:  # the task records its own failure on the Job; this is the last guard
-        log.exception("background task %s failed", task.name)
+        log.exception("background task %s failed", name)
     finally:
         connections.close_all()
 
 
-def dispatch(task: Any, *args: Any, queue: str | None = None, task_id: str | None = None) -> str:
-    """Queue `task(*args)` after the current transaction commits; returns the task id.
+def dispatch(name: str, *args: Any, queue: str | None = None, task_id: str | None = None) -> str:
+    """Queue the task called `name` with `args` after the current transaction commits; returns
+    the task id.
 
-    `queue` overrides the task's route (a ModelProfile names the queue its workers listen on);
-    `task_id` is for callers that record the id before sending (campaign-wide runs).
+    `queue` overrides the task's route (a Job's pinned queue); `task_id` is for callers that
+    record the id before sending (campaign-wide runs, resumed loops).
     """
     task_id = task_id or str(uuid.uuid4())
     mode = settings.JOBS_MODE
+    if mode != "celery":
+        registered_task(name)  # an unknown name fails here, in the caller, not in a thread
 
     def send() -> None:
         if mode == "celery":
-            task.apply_async(args=args, task_id=task_id, queue=queue)
+            options = {"queue": queue} if queue else {}
+            app.send_task(name, args=args, task_id=task_id, **options)
         elif mode == "inline":
-            task.apply(args=args, task_id=task_id)
+            registered_task(name).apply(args=args, task_id=task_id)
         else:
-            _executor().submit(_run_in_thread, task, args, task_id)
+            _executor().submit(_run_in_thread, name, args, task_id)
 
     transaction.on_commit(send)
     return task_id

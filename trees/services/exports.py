@@ -30,6 +30,7 @@ from trees.exporting.writer import manifest_path
 from trees.models import Campaign, Export, ExportSchedule, Job, Problem, Role
 from trees.queries import User, require_role
 from trees.services.jobs import (
+    dispatch_job,
     do_create_job,
     do_finish_job,
     do_report_progress,
@@ -93,10 +94,12 @@ def do_create_export(
     created_by: Any = None,
     schedule: ExportSchedule | None = None,
     idempotency_key: str | None = None,
+    send: bool = True,
 ) -> tuple[Export, Job, bool]:
     """A queued Export (the next version of the campaign's exports in this format) and its
-    Job. Returns (export, job, created); with an idempotency key already used, the export
-    made then and created false (the caller dispatches only when created)."""
+    Job, sent to its task after commit (unless `send` is false: the caller runs it here and
+    now). Returns (export, job, created); with an idempotency key already used, the export
+    made then and created false (and nothing sent again)."""
     spec = check_export_request(campaign, fmt, filters)
     if idempotency_key:
         key = scoped_key(Job.Kind.EXPORT, campaign, created_by, idempotency_key)
@@ -128,6 +131,8 @@ def do_create_export(
     )
     job.params = {**job.params, "export": export.pk}
     job.save(update_fields=["params"])
+    if send:
+        dispatch_job(job)
     return export, job, True
 
 
@@ -294,6 +299,7 @@ def do_start_scheduled_export(schedule: ExportSchedule, run_key: str) -> tuple[E
         created_by=schedule.created_by,
         schedule=schedule,
         idempotency_key=f"export-schedule:{schedule.pk}:{run_key}",
+        send=False,  # the schedule's own task runs it
     )
     return export, job
 

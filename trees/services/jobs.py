@@ -1,15 +1,26 @@
+"""Jobs: the one starter every long action goes through, and a job's life after it (begin,
+progress, finish, fail, cancel).
+
+`do_start_job` creates the Job with everything it will run on pinned (model profile, seed,
+queue, parameters) and sends it, after commit, to the task the kinds table names
+(trees.core.jobkinds). Workers read those pins and never resolve them again.
+"""
+
 from __future__ import annotations
 
 import hashlib
+import random
 from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from trees.errors import Conflict
+from trees.core.jobkinds import CPU, job_kind, task_for
+from trees.errors import Conflict, Invalid
 from trees.events import send_on_commit
-from trees.models import Export, Job
+from trees.models import Export, Job, ModelProfile
+from trees.services.dispatch import dispatch
 
 
 def job_to_dict(job: Job) -> dict[str, Any]:
@@ -22,6 +33,9 @@ def job_to_dict(job: Job) -> dict[str, Any]:
         "node": job.node_id,
         "parent": job.parent_id,
         "params": job.params,
+        "profile": job.profile_id,
+        "queue": job.queue,
+        "seed": job.seed,
         "progress": {"done": job.progress_done, "total": job.progress_total},
         "error": job.error,
         "result": job.result,
@@ -51,6 +65,22 @@ def scoped_key(kind: str, campaign: Any, created_by: Any, key: str | None) -> st
     return scoped
 
 
+def campaign_profile(campaign: Any) -> ModelProfile:
+    """The campaign's default model profile, or the shared demo profile: what a model job
+    is pinned to when it starts without one."""
+    if campaign is not None and campaign.default_model_profile_id:
+        return campaign.default_model_profile
+    profile, _ = ModelProfile.objects.get_or_create(
+        name="demo",
+        defaults={"backend": ModelProfile.Backend.DEMO, "model_name": "arbor-demo-reasoner"},
+    )
+    return profile
+
+
+def new_seed() -> int:
+    return random.randrange(2**31)
+
+
 def do_create_job(
     kind: str,
     *,
@@ -62,11 +92,34 @@ def do_create_job(
     idempotency_key: str | None = None,
     input_file: Any = None,
     parent: Job | None = None,
+    profile: ModelProfile | None = None,
+    seed: int | None = None,
+    campaign_run: bool = False,
 ) -> tuple[Job, bool]:
-    """Create a queued job, or return the existing one with the same idempotency key.
+    """Create a queued job with its pins, or return the existing one with the same
+    idempotency key. Returns (job, created); nothing is sent (see `do_start_job`).
 
-    Returns (job, created). The caller dispatches the task only when `created` is true.
+    A model kind is pinned to `profile` (default: the campaign's default now) and the queue
+    that profile names; a seeded kind to `seed` (default: `params["seed"]`, else a fresh one),
+    stored on the Job, not in its params.
     """
+    spec = job_kind(kind)
+    task_for(kind, campaign_run=campaign_run)  # a kind that cannot run campaign-wide fails here
+    params = dict(params or {})
+    if spec.seeded:
+        given = params.pop("seed", None)
+        seed = seed if seed is not None else given
+        seed = new_seed() if seed is None else int(seed)
+    else:
+        seed = None
+    if spec.model:
+        profile = profile or campaign_profile(campaign)
+        queue = profile.queue or spec.queue
+    else:
+        profile, queue = None, spec.queue
+    if campaign_run:
+        # The parent only fans out (a cpu task); its children go to the profile's queue.
+        params, queue = {**params, "campaign_run": True}, CPU
     idempotency_key = scoped_key(kind, campaign, created_by, idempotency_key)
     if idempotency_key:
         existing = Job.objects.filter(idempotency_key=idempotency_key).first()
@@ -79,7 +132,10 @@ def do_create_job(
                 campaign=campaign,
                 tree=tree,
                 node=node,
-                params=params or {},
+                params=params,
+                profile=profile,
+                queue=queue,
+                seed=seed,
                 created_by=created_by,
                 idempotency_key=idempotency_key or None,
                 parent=parent,
@@ -94,7 +150,57 @@ def do_create_job(
     return job, True
 
 
-def do_start_job(job_id: int) -> Job | None:
+def is_campaign_run(job: Job) -> bool:
+    return bool((job.params or {}).get("campaign_run"))
+
+
+def dispatch_job(job: Job, task_id: str | None = None) -> str:
+    """Send `job` to its kind's task on its pinned queue, after the current transaction
+    commits. Returns the task id."""
+    name = task_for(job.kind, campaign_run=is_campaign_run(job))
+    return dispatch(name, job.pk, queue=job.queue or None, task_id=task_id)
+
+
+def do_start_job(
+    kind: str,
+    *,
+    campaign: Any = None,
+    tree: Any = None,
+    node: Any = None,
+    params: dict[str, Any] | None = None,
+    created_by: Any = None,
+    idempotency_key: str | None = None,
+    input_file: Any = None,
+    profile: ModelProfile | None = None,
+    seed: int | None = None,
+    campaign_run: bool = False,
+) -> tuple[Job, bool]:
+    """Start a job: create it with its pins (`do_create_job`) and, when it is new, send it to
+    its task after commit. The one way every view, service and command starts a job.
+
+    Returns (job, created); a repeated idempotency key returns the first job, unsent again.
+    """
+    if node is not None and getattr(node, "is_deleted", False):
+        raise Invalid("This step is deleted; restore it first.")
+    job, created = do_create_job(
+        kind,
+        campaign=campaign,
+        tree=tree,
+        node=node,
+        params=params,
+        created_by=created_by,
+        idempotency_key=idempotency_key,
+        input_file=input_file,
+        profile=profile,
+        seed=seed,
+        campaign_run=campaign_run,
+    )
+    if created:
+        dispatch_job(job)
+    return job, created
+
+
+def do_begin_job(job_id: int) -> Job | None:
     """Mark a job running and count the attempt; None when it is finished, cancelled or paused
     (a re-delivered task then does nothing; a paused loop runs again only once resumed)."""
     with transaction.atomic():

@@ -12,7 +12,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from trees.core.imports import FORMATS
 from trees.models import Campaign, Job
 from trees.services.imports import do_run_import_job
-from trees.services.jobs import do_create_job, do_start_job
+from trees.services.jobs import do_begin_job, do_create_job
 
 
 class Command(BaseCommand):
@@ -40,7 +40,7 @@ class Command(BaseCommand):
                 params={"format": options["format"], "skip_invalid": options["skip_invalid"]},
                 input_file=File(handle, name=path.name),
             )
-        job = do_start_job(job.pk)
+        job = do_begin_job(job.pk)
         job = do_run_import_job(job)
         result = job.result
         for error in result.get("errors", []):
