@@ -1,8 +1,12 @@
 """Final-answer extraction and verification.
 
 `extract_answer` finds the final answer a solution commits to; `answers_match` compares it with
-the reference (gold first, as Math-Verify expects); `grade` does both. Pure Python: Math-Verify
-(and so SymPy) is imported lazily, on the first comparison that needs it.
+the reference (gold first, as Math-Verify expects); `grade` does both, and is the one function
+every text change of a step goes through. A text is an answer only when it states one (`#### x`,
+`A: x`, `\\boxed{}`, "the answer is x", a `# Answer` heading); the last-number fallback is the
+caller's explicit choice (a campaign's `last_number_answers`) and never reads text that was cut
+off mid-way. Pure Python: Math-Verify (and so SymPy) is imported lazily, on the first comparison
+that needs it.
 """
 
 from __future__ import annotations
@@ -33,6 +37,11 @@ _ANSWER_LINE_RE = re.compile(
 )
 _ANSWER_IS_RE = re.compile(
     r"\bthe[ \t]+(?:final[ \t]+)?answer[ \t]+is[ \t]*:?([^\n]*)", re.IGNORECASE
+)
+# PRM800K's solutions end with a Markdown heading and the answer on the lines below it.
+_ANSWER_HEADING_RE = re.compile(
+    r"^[ \t]*#{1,3}[ \t]*(?:final[ \t]+)?answer[ \t]*:?[ \t]*\n\s*(?!#)([^\n]+)",
+    re.IGNORECASE | re.MULTILINE,
 )
 _SENTENCE_END_RE = re.compile(r"\.(?:\s|$)")
 _NUMBER_IN_TEXT_RE = re.compile(
@@ -116,14 +125,15 @@ def explicit_answer(text: str) -> str | None:
     """The final answer the text states outright, or None.
 
     In order of priority: the last `\\boxed{...}`; GSM8K's `#### x`; the last line starting with
-    `A:` / `Answer:` / `Final answer:` (case-insensitive); the last "the answer is x". Unlike
+    `A:` / `Answer:` / `Final answer:` (case-insensitive); the line after the last `# Answer`
+    heading (PRM800K); the last "the answer is x". Unlike
     `extract_answer` there is no last-number fallback, so a step that merely computes something
     is not mistaken for a final answer.
     """
     boxed = last_boxed(text)
     if boxed:
         return boxed
-    for pattern in (_GSM8K_RE, _ANSWER_LINE_RE):
+    for pattern in (_GSM8K_RE, _ANSWER_LINE_RE, _ANSWER_HEADING_RE):
         for match in reversed(list(pattern.finditer(text))):
             value = _clean_answer(match.group(1))
             if value:
@@ -135,19 +145,44 @@ def explicit_answer(text: str) -> str | None:
     return None
 
 
-def extract_answer(text: str) -> str | None:
+def extract_answer(text: str, *, last_number: bool = False) -> str | None:
     """Extract the final answer from a solution, or None if it commits to none.
 
-    The stated answer (`explicit_answer`) and otherwise the last number in the text (`1,000`,
-    `-3`, `2.5` and `3/4` are numbers).
+    The stated answer (`explicit_answer`); with `last_number`, otherwise the last number in the
+    text (`1,000`, `-3`, `2.5` and `3/4` are numbers), unless the text looks cut off mid-way
+    (`looks_truncated`): `Tom buys 3 + 4 = <<3+4=7` states no answer even then.
     """
     stated = explicit_answer(text)
     if stated:
         return stated
+    if not last_number or looks_truncated(text):
+        return None
     numbers = _NUMBER_IN_TEXT_RE.findall(text)
     if numbers:
         return numbers[-1].replace("\u2212", "-")
     return None
+
+
+_OPEN_CLOSE = (("(", ")"), ("[", "]"), ("{", "}"))
+# A line that ends on one of these was cut off before its operand.
+_DANGLING_END_RE = re.compile(r"[-+*/=^,(\[{\\\u00d7\u00f7<$]\s*$")
+
+
+def looks_truncated(text: str) -> bool:
+    """Whether `text` looks cut off mid-way: a GSM8K calculator annotation `<<...` left open,
+    an unclosed bracket, or a last line that ends on an operator, `=`, `$` or `\\`.
+
+    Used to refuse the last-number fallback on output that stopped early, so the 7 in
+    `Tom buys 3 + 4 = <<3+4=7` or the 8 in `= $<<41.472+8.` is never taken for an answer.
+    """
+    stripped = text.rstrip()
+    if not stripped:
+        return False
+    if stripped.rfind("<<") > stripped.rfind(">>"):
+        return True
+    if any(stripped.count(opener) > stripped.count(closer) for opener, closer in _OPEN_CLOSE):
+        return True
+    return _DANGLING_END_RE.search(stripped) is not None
 
 
 def normalize_number(s: str) -> float | None:
@@ -324,14 +359,16 @@ def answers_match(gold: str, predicted: str, answer_type: str = "numeric") -> bo
 
 
 def grade(
-    text: str, reference: str, answer_type: str = "numeric"
+    text: str, reference: str, answer_type: str = "numeric", *, last_number: bool = False
 ) -> tuple[str | None, bool | None]:
     """Extract the answer from `text` and compare it with `reference`.
 
-    Returns (extracted answer, verdict); the verdict is None when no answer was extracted or
-    there is no reference to compare with.
+    Returns (extracted answer, verdict); the answer is None when the text states none (so it is
+    not an answer step), and the verdict is None when there is no answer or no reference to
+    compare with. `last_number` allows the last-number fallback (see `extract_answer`); pass it
+    only for a step known to be final, when the campaign asks for it.
     """
-    extracted = extract_answer(text)
+    extracted = extract_answer(text, last_number=last_number)
     if extracted is None or not (reference or "").strip():
         return extracted, None
     return extracted, answers_match(reference, extracted, answer_type)

@@ -11,6 +11,7 @@ import hashlib
 import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
+from functools import partial
 from typing import Any
 
 from trees.core.answers import (
@@ -20,7 +21,7 @@ from trees.core.answers import (
     normalize_number,
     parse_gsm8k_answer,
 )
-from trees.core.steps import join_steps, normalize_step, split_steps
+from trees.core.steps import normalize_step, split_steps
 
 FORMATS = ("gsm8k", "math", "solutions", "prm800k")
 
@@ -37,10 +38,10 @@ class ImportedPath:
     steps: list[ImportedStep]
     source: str = ""  # model name or "prm800k"
     labeler: str | None = None  # PRM800K labeler id; ratings in steps belong to it
-    claimed_correct: bool | None = None
+    claimed_correct: bool | None = None  # the source's own verdict (solutions' is_correct)
     extracted_answer: str | None = None
     correct: bool | None = None  # Arbor's verifier verdict vs reference (never trust claimed)
-    terminal: bool = True  # last step is a final answer / solution end
+    terminal: bool = True  # the last step is a final answer (it states one, or the format says)
 
 
 @dataclass
@@ -96,17 +97,50 @@ def content_external_id(source: str, text: str) -> str:
 
 
 def parse_lines(
-    fmt: str, lines: Iterable[str | bytes], limits: ImportLimits = DEFAULT_LIMITS
+    fmt: str,
+    lines: Iterable[str | bytes],
+    limits: ImportLimits = DEFAULT_LIMITS,
+    *,
+    last_number: bool = False,
 ) -> Iterator[ProblemRecord | LineError]:
     """Parse JSONL lines in format `fmt` (one of FORMATS), yielding a record or an error per line.
 
     Blank lines are skipped but counted. Bytes are decoded as UTF-8 here, so pass lines read
     in binary mode to get a decoding error reported against its line. Raises ValueError only
-    for an unknown format, and does so at once, not on first iteration.
+    for an unknown format, and does so at once, not on first iteration. `last_number` lets a
+    solution's last step that states no answer be graded by its last number (the campaign's
+    `last_number_answers`); off, such a solution ends in a plain step, not an answer.
     """
     if fmt not in FORMATS:
         raise ValueError(f"unknown import format {fmt!r}; expected one of {FORMATS}")
-    return _parse_lines(_PARSERS[fmt], lines, limits)
+    parser = _PARSERS[fmt]
+    if fmt == "solutions" and last_number:
+        parser = partial(_parse_solutions, last_number=True)
+    return _parse_lines(parser, lines, limits)
+
+
+@dataclass
+class ClaimCounts:
+    """How the sources' own verdicts (`is_correct`) compare with Arbor's verifier, per solution:
+    `unverified` claims are on solutions that state no answer Arbor could grade."""
+
+    agree: int = 0
+    disagree: int = 0
+    unverified: int = 0
+
+    def add(self, paths: Iterable[ImportedPath]) -> None:
+        for path in paths:
+            if path.claimed_correct is None:
+                continue
+            if path.correct is None:
+                self.unverified += 1
+            elif path.correct == path.claimed_correct:
+                self.agree += 1
+            else:
+                self.disagree += 1
+
+    def as_dict(self) -> dict[str, int]:
+        return {"agree": self.agree, "disagree": self.disagree, "unverified": self.unverified}
 
 
 def _parse_lines(
@@ -357,7 +391,9 @@ def _solution_steps(solution: dict[str, Any], name: str, limits: ImportLimits) -
     return [step.strip() for step in steps]
 
 
-def _parse_solutions(line: int, obj: dict[str, Any], limits: ImportLimits) -> ProblemRecord:
+def _parse_solutions(
+    line: int, obj: dict[str, Any], limits: ImportLimits, *, last_number: bool = False
+) -> ProblemRecord:
     external_id = _id(obj, "id", limits)
     if external_id is None:
         raise _Invalid('field "id" is missing')
@@ -377,7 +413,11 @@ def _parse_solutions(line: int, obj: dict[str, Any], limits: ImportLimits) -> Pr
         if not isinstance(solution, dict):
             raise _Invalid(f'field "{name}" must be an object, got {_type_name(solution)}')
         steps = _solution_steps(solution, name, limits)
-        extracted, correct = grade(join_steps(steps, "line"), reference, answer_type)
+        # The last step is the answer only when it states one: a solution cut off mid-line
+        # (`… = $<<41.472+8.`) ends in a plain step. Graded on that step's own text, as an
+        # edit of it is later, so the verdict belongs to the text it judged.
+        last = steps[-1] if steps else ""
+        extracted, correct = grade(last, reference, answer_type, last_number=last_number)
         paths.append(
             ImportedPath(
                 steps=[ImportedStep(text=step) for step in steps],
@@ -385,7 +425,7 @@ def _parse_solutions(line: int, obj: dict[str, Any], limits: ImportLimits) -> Pr
                 claimed_correct=_optional_bool(solution, "is_correct", name),
                 extracted_answer=extracted,
                 correct=correct,
-                terminal=True,
+                terminal=extracted is not None,
             )
         )
     return ProblemRecord(
@@ -488,8 +528,11 @@ def _parse_prm800k(line: int, obj: dict[str, Any], limits: ImportLimits) -> Prob
         terminal = finish_reason == "solution" and not stopped_early
         extracted, correct = (None, None)
         if terminal:
-            text = join_steps([step.text for step in chosen_steps], "line")
-            extracted, correct = grade(text, reference, answer_type)
+            # PRM800K says its last step is the answer (`# Answer` and the value below it), so
+            # its last number may stand for the answer, unless the step was cut off.
+            extracted, correct = grade(
+                chosen_steps[-1].text, reference, answer_type, last_number=True
+            )
         paths.append(
             ImportedPath(
                 steps=chosen_steps,

@@ -23,6 +23,7 @@ class MergedNode:
     terminal: bool = False
     extracted_answer: str | None = None
     correct: bool | None = None
+    source_correct: bool | None = None  # the source's own claim about the path ending here
 
 
 @dataclass
@@ -39,7 +40,8 @@ def merge_paths(paths: list[ImportedPath]) -> tuple[list[MergedNode], list[Merge
     Nodes come in creation order, so a parent always precedes its children, and `index` is a
     node's position in the list. A node keeps the text and source of the first path that made
     it. The last node of a terminal path is marked terminal with that path's answer and
-    verdict; when several terminal paths end on one node the first verdict stands. Ratings
+    verdict; when several terminal paths end on one node the first verdict stands. The last node
+    of any path keeps that path's claimed verdict (the first claim made on it). Ratings
     become labels, one per (node, labeler) with the last rating winning; a path with ratings
     but no labeler is labelled by its source.
     """
@@ -73,6 +75,8 @@ def merge_paths(paths: list[ImportedPath]) -> tuple[list[MergedNode], list[Merge
                     node=index, labeler=labeler, rating=step.rating, flagged=step.flagged
                 )
             parent = index
+        if parent is not None and nodes[parent].source_correct is None:
+            nodes[parent].source_correct = path.claimed_correct
         if path.terminal and parent is not None and not nodes[parent].terminal:
             last = nodes[parent]
             last.terminal = True
