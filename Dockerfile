@@ -9,7 +9,14 @@ COPY frontend ./
 RUN npm run build
 
 FROM python:3.11-slim
-ENV PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1
+ENV PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 \
+    MEDIA_ROOT=/data/media ARBOR_DEMO_MODEL_DIR=/data/models/demo
+# The processes run as an unprivileged user. /data/media (uploads, exports) and /data/models (the
+# demo reasoner, built once by the migrate step) are volumes shared by web and workers; they are
+# created here owned by that user, so a fresh named volume starts with the same owner.
+RUN useradd --create-home --uid 1000 arbor \
+ && mkdir -p /data/media /data/models/demo \
+ && chown -R arbor:arbor /data
 WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY annotator annotator
@@ -18,6 +25,10 @@ COPY workers workers
 COPY manage.py ./
 COPY --from=frontend /frontend/dist frontend/dist
 RUN pip install torch==2.13.0 --index-url https://download.pytorch.org/whl/cpu && pip install .
-RUN DATABASE_URL=sqlite:////tmp/build.sqlite3 python manage.py collectstatic --noinput
+# Build time only: settings need a secret key once DATABASE_URL is set; this one signs nothing.
+RUN DATABASE_URL=sqlite:////tmp/build.sqlite3 SECRET_KEY=collectstatic-only \
+    python manage.py collectstatic --noinput \
+ && rm -f /tmp/build.sqlite3
+USER arbor
 EXPOSE 8000
 CMD ["daphne", "-b", "0.0.0.0", "-p", "8000", "annotator.asgi:application"]

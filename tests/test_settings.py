@@ -126,3 +126,11 @@ def test_settings_are_read_only_in_the_settings_module() -> None:
                 if ENV_READ.search(line):
                     readers.append(f"{relative}:{number}: {line.strip()}")
     assert readers == []
+
+
+def test_env_example_lists_every_knob_the_settings_read() -> None:
+    read = set(
+        re.findall(r'env_[a-z]+\(\s*"([A-Z0-9_]+)"', (ROOT / "annotator/settings.py").read_text())
+    )
+    listed = set(re.findall(r"^# ([A-Z0-9_]+)=", (ROOT / ".env.example").read_text(), re.M))
+    assert read and read - listed == set()
