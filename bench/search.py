@@ -41,9 +41,9 @@ def main() -> None:
     from trees.core.search import Budget
     from trees.models import Job, Node
     from trees.services.campaigns import do_create_campaign
-    from trees.services.generation import get_model_profile
     from trees.services.imports import do_import_problems
     from trees.services.jobs import do_create_job
+    from trees.services.profiles import ensure_campaign_profile
     from workers.demo.problems import generate_problems
     from workers.search import ModelCalls
     from workers.tasks import beam_search
@@ -63,7 +63,7 @@ def main() -> None:
         .select_related("tree__problem")
         .order_by("tree__problem__external_id")
     )
-    profile = get_model_profile(campaign)
+    profile = ensure_campaign_profile(campaign)
     budget = {"max_calls": args.calls}
 
     # Warm the model once so neither side pays for loading it.

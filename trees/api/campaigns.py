@@ -19,6 +19,7 @@ from trees.services.campaigns import (
     campaign_progress,
     do_add_member,
     do_assign_problems,
+    do_change_role,
     do_create_campaign,
     do_remove_member,
     do_update_campaign,
@@ -100,9 +101,7 @@ class MemberDetail(APIView):
         membership = self._membership(request, slug, pk)
         body = s.RoleSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        membership = do_add_member(
-            membership.campaign, membership.user, body.validated_data["role"]
-        )
+        membership = do_change_role(membership, body.validated_data["role"])
         return Response(s.MemberSerializer(membership).data)
 
     @extend_schema(responses={204: None})

@@ -100,10 +100,25 @@ class ModelProfileList(generics.ListCreateAPIView):
 
     serializer_class = s.ModelProfileSerializer
     permission_classes = [IsStaffOrReadOnly]
-    queryset = ModelProfile.objects.order_by("pk")
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        return list_model_profiles()
+
+    def perform_create(self, serializer: s.ModelProfileSerializer) -> None:
+        serializer.instance = do_create_profile(**serializer.validated_data)
 
 
 class ModelProfileDetail(generics.RetrieveUpdateDestroyAPIView):
+    """One model profile. Deleting one that campaigns, jobs or steps use answers 409."""
+
     serializer_class = s.ModelProfileSerializer
     permission_classes = [IsStaffOrReadOnly]
-    queryset = ModelProfile.objects.all()
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        return list_model_profiles()
+
+    def perform_update(self, serializer: s.ModelProfileSerializer) -> None:
+        serializer.instance = do_update_profile(serializer.instance, **serializer.validated_data)
+
+    def perform_destroy(self, instance: ModelProfile) -> None:
+        do_delete_profile(instance)

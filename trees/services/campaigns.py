@@ -41,31 +41,61 @@ def do_update_campaign(campaign: Campaign, **fields: Any) -> Campaign:
     return campaign
 
 
-@transaction.atomic
-def do_add_member(campaign: Campaign, user: Any, role: str) -> Membership:
-    """Add a member, or change the role of an existing one."""
+def _keep_an_admin(membership: Membership) -> None:
+    """The last-admin rule: a campaign's only admin is neither removed nor demoted."""
+    if membership.role != Role.ADMIN:
+        return
+    others = (
+        Membership.objects.select_for_update()
+        .filter(campaign_id=membership.campaign_id, role=Role.ADMIN)
+        .exclude(pk=membership.pk)
+    )
+    if not others.exists():
+        raise Conflict("A campaign keeps at least one admin.")
+
+
+def _check_role(role: str) -> None:
     if role not in Role.values:
         raise Invalid(f"Unknown role {role!r}; use one of {Role.values}.", field="role")
-    membership, _ = Membership.objects.update_or_create(
-        user=user, campaign=campaign, defaults={"role": role}
-    )
-    return membership
+
+
+@transaction.atomic
+def do_add_member(campaign: Campaign, user: Any, role: str) -> Membership:
+    """Add a member, or change the role of an existing one (see `do_change_role`)."""
+    _check_role(role)
+    existing = Membership.objects.filter(user=user, campaign=campaign).first()
+    if existing is not None:
+        return do_change_role(existing, role)
+    return Membership.objects.create(user=user, campaign=campaign, role=role)
+
+
+@transaction.atomic
+def do_change_role(membership: Membership, role: str) -> Membership:
+    """Change a member's role; the campaign's last admin keeps theirs (Conflict)."""
+    _check_role(role)
+    current = Membership.objects.select_for_update().get(pk=membership.pk)
+    if current.role != role:
+        if role != Role.ADMIN:
+            _keep_an_admin(current)
+        current.role = role
+        current.save(update_fields=["role"])
+    return current
 
 
 @transaction.atomic
 def do_remove_member(membership: Membership) -> None:
-    campaign = membership.campaign
-    if (
-        membership.role == Role.ADMIN
-        and not Membership.objects.filter(campaign=campaign, role=Role.ADMIN)
-        .exclude(pk=membership.pk)
-        .exists()
-    ):
-        raise Conflict("A campaign keeps at least one admin.")
+    """Remove a member and their open assignments; the campaign's last admin stays
+    (Conflict)."""
+    current = Membership.objects.select_for_update().filter(pk=membership.pk).first()
+    if current is None:
+        return
+    _keep_an_admin(current)
     Assignment.objects.filter(
-        problem__campaign=campaign, expert_id=membership.user_id, status__in=Assignment.OPEN
+        problem__campaign_id=current.campaign_id,
+        expert_id=current.user_id,
+        status__in=Assignment.OPEN,
     ).delete()
-    membership.delete()
+    current.delete()
 
 
 @transaction.atomic

@@ -16,22 +16,11 @@ from trees.core.generation import Candidate, dedupe
 from trees.core.values import mc_values
 from trees.errors import Conflict, Invalid
 from trees.events import send_on_commit
-from trees.models import Job, ModelProfile, Node, SuggestedLabel, Tree
+from trees.models import Job, Node, SuggestedLabel, Tree
 from trees.queries import node_to_dict
 from trees.services.common import Children, count_new, lock_running
 from trees.services.jobs import do_finish_job
 from trees.services.labels import do_label_step
-
-
-def get_model_profile(campaign: Any) -> ModelProfile:
-    """The campaign's model profile, or the shared demo profile."""
-    if campaign is not None and campaign.default_model_profile_id:
-        return campaign.default_model_profile
-    profile, _ = ModelProfile.objects.get_or_create(
-        name="demo",
-        defaults={"backend": ModelProfile.Backend.DEMO, "model_name": "arbor-demo-reasoner"},
-    )
-    return profile
 
 
 @transaction.atomic
