@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "channels",
     "django_celery_beat",
     "trees",
+    # Background work: no models, only its management commands (build_demo_model).
+    "workers",
 ]
 
 MIDDLEWARE = [

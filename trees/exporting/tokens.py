@@ -9,7 +9,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from workers.demo.paths import demo_model_dir
+from django.conf import settings
 
 DEMO = "demo"
 _APPROX = re.compile(r"\w+|[^\w\s]")
@@ -17,7 +17,7 @@ _APPROX = re.compile(r"\w+|[^\w\s]")
 
 def tokenizer_path(spec: str) -> Path:
     """The tokenizer.json a spec names; raises ValueError with a readable reason if missing."""
-    directory = demo_model_dir() if spec == DEMO else Path(spec).expanduser()
+    directory = Path(settings.ARBOR_DEMO_MODEL_DIR) if spec == DEMO else Path(spec).expanduser()
     path = directory / "tokenizer.json"
     if not path.is_file():
         if spec == DEMO:
