@@ -1,9 +1,11 @@
 // Undo and redo of my own edits. An entry holds the operation that undoes it and the one that
 // redoes it; remote updates never enter the history.
-import type { Rating } from "./types";
+import type { MyLabel } from "./labels";
 
 export type Operation =
-  | { type: "label"; nodeId: number; rating: Rating | null }
+  // My whole label as it should be (null: no label), so undoing a rating, a note, a flag or
+  // a clear puts back every part of the label as it was.
+  | { type: "label"; nodeId: number; label: MyLabel | null }
   | { type: "text"; nodeId: number; text: string }
   | { type: "delete"; nodeId: number }
   | { type: "restore"; nodeId: number };

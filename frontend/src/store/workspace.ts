@@ -6,6 +6,16 @@ import { createStore } from "zustand/vanilla";
 import { ApiError, del, get, patch, post, put } from "../api/client";
 import type { ProblemDetail } from "../api/types";
 import { applyTreeEvent, type TreeEvent } from "../model/events";
+import {
+  clearedNotice,
+  LABEL_FIRST,
+  labelFields,
+  myLabelOf,
+  planLabel,
+  ratingText,
+  type LabelChange,
+  type MyLabel,
+} from "../model/labels";
 import { revealed } from "../model/layout";
 import { move, type Direction } from "../model/nav";
 import { applyPresence, type PresenceEvent, type Viewer } from "../model/presence";
@@ -74,7 +84,11 @@ export interface WorkspaceActions {
   setView: (view: "tree" | "dag") => void;
   receive: (message: { type: string; [key: string]: unknown }) => void;
   setConnection: (status: SocketStatus) => void;
-  label: (rating: Rating | null, extra?: { note?: string; flagged?: boolean }) => Promise<void>;
+  /** Rate the selected step (its note and flag stay); null clears my whole label, visibly. */
+  label: (rating: Rating | null) => Promise<void>;
+  /** Change parts of my label on a step (a note, a flag): optimistic and undoable; false
+   * when refused ("label first") or failed. */
+  changeLabel: (nodeId: number, change: LabelChange) => Promise<boolean>;
   saveText: (nodeId: number, text: string, version: number) => Promise<boolean>;
   resolveConflict: (text: string | null) => Promise<void>;
   addStep: (parentId: number, text: string, kind: "step" | "answer") => Promise<ApiNode | null>;
@@ -117,12 +131,11 @@ export function createWorkspaceStore() {
       const state = getState();
       switch (operation.type) {
         case "label": {
+          // The whole label as it was (or is to be): rating, note and flag together.
           const node =
-            operation.rating === null
+            operation.label === null
               ? await del<ApiNode>(`/nodes/${operation.nodeId}/label/`)
-              : await put<ApiNode>(`/nodes/${operation.nodeId}/label/`, {
-                  rating: operation.rating,
-                });
+              : await put<ApiNode>(`/nodes/${operation.nodeId}/label/`, operation.label);
           applyNode(node);
           return;
         }
@@ -139,6 +152,60 @@ export function createWorkspaceStore() {
           applyNode(await post<ApiNode>(`/nodes/${operation.nodeId}/restore/`));
           await getState().resync(); // the steps below it come back too
           return;
+      }
+    };
+
+    // Label writes in flight per node: until the last answer, my own label events for that
+    // node change only its counts, so a late event cannot undo a newer optimistic change.
+    const labelsInFlight = new Map<number, number>();
+    const settleLabel = (nodeId: number, saved: ApiNode | null) => {
+      const left = (labelsInFlight.get(nodeId) ?? 1) - 1;
+      if (left > 0) labelsInFlight.set(nodeId, left);
+      else labelsInFlight.delete(nodeId);
+      if (!saved) return;
+      const held = getState().index.nodes.get(nodeId);
+      // An earlier answer while a later change is in flight: keep my label as I see it.
+      applyNode(left > 0 && held ? { ...saved, ...labelFields(myLabelOf(held)) } : saved);
+    };
+
+    /** One change of my label (null: clear it), optimistic and undoable. */
+    const writeLabel = async (nodeId: number, change: LabelChange | null): Promise<boolean> => {
+      const node = getState().index.nodes.get(nodeId);
+      if (!node || node.kind === "root") return false;
+      const plan = planLabel(nodeId, myLabelOf(node), change);
+      if (plan === "needs rating") {
+        set({ error: LABEL_FIRST });
+        return false;
+      }
+      const { before, after, entry } = plan;
+      if (entry === null) return true;
+      // Optimistic: my label and its undo entry exist at once, so a quick z after a label
+      // undoes that label; the server's answer replaces the node when it comes.
+      labelsInFlight.set(nodeId, (labelsInFlight.get(nodeId) ?? 0) + 1);
+      set((state) => ({
+        index: patchNode(state.index, nodeId, labelFields(after)),
+        history: record(state.history, entry),
+      }));
+      try {
+        const saved = await inOrder(() =>
+          after === null
+            ? del<ApiNode>(`/nodes/${nodeId}/label/`)
+            : patch<ApiNode>(`/nodes/${nodeId}/label/`, change ?? {}),
+        );
+        settleLabel(nodeId, saved);
+        return true;
+      } catch (error) {
+        settleLabel(nodeId, null);
+        // Take back only this change and its entry; later ones stay.
+        set((state) => ({
+          index: patchNode(state.index, nodeId, labelFields(before)),
+          history: {
+            past: state.history.past.filter((item) => item !== entry),
+            future: state.history.future.filter((item) => item !== entry),
+          },
+        }));
+        fail(error);
+        return false;
       }
     };
 
@@ -298,45 +365,33 @@ export function createWorkspaceStore() {
           set((state) => ({ critiqueTick: state.critiqueTick + 1 }));
           return;
         }
-        set((state) => ({ index: applyTreeEvent(state.index, event as TreeEvent, state.me) }));
+        const tree = event as TreeEvent;
+        const mineInFlight = tree.type === "label.changed" && labelsInFlight.has(tree.node_id);
+        set((state) => ({
+          index: applyTreeEvent(state.index, tree, mineInFlight ? null : state.me),
+        }));
       },
 
-      async label(rating, extra = {}) {
+      async label(rating) {
         const { selected, index } = getState();
         if (selected === null) return;
         const node = index.nodes.get(selected);
         if (!node || node.kind === "root") return;
-        const previous = node.my_label as Rating | null;
-        const entry: Entry = {
-          label: `label ${rating ?? "cleared"}`,
-          undo: { type: "label", nodeId: selected, rating: previous },
-          redo: { type: "label", nodeId: selected, rating },
-        };
-        // Optimistic: my label and its undo entry exist at once, so a quick z after a label
-        // undoes that label; the server's answer replaces the node when it comes.
-        set((state) => ({
-          index: patchNode(state.index, selected, { my_label: rating }),
-          history: previous === rating ? state.history : record(state.history, entry),
-        }));
-        try {
-          const saved = await inOrder(() =>
-            rating === null
-              ? del<ApiNode>(`/nodes/${selected}/label/`)
-              : put<ApiNode>(`/nodes/${selected}/label/`, { rating, ...extra }),
-          );
-          applyNode(saved);
-        } catch (error) {
-          // Take back only this label's entry; later ones stay.
-          set((state) => ({
-            index: patchNode(state.index, selected, { my_label: previous }),
-            history: {
-              past: state.history.past.filter((item) => item !== entry),
-              future: state.history.future.filter((item) => item !== entry),
-            },
-          }));
-          fail(error);
+        const before: MyLabel | null = myLabelOf(node);
+        if (rating === null) {
+          if (!before) return set({ notice: "No label of mine to clear on this step." });
+          set({ notice: clearedNotice(before) }); // clearing takes the note and flag: say so
+          await writeLabel(selected, null);
+          return;
         }
+        if (before?.rating === rating) {
+          // A second press or click never clears silently: clearing is its own action.
+          return set({ notice: `My label is already ${ratingText(rating)}; 0 clears it.` });
+        }
+        await writeLabel(selected, { rating });
       },
+
+      changeLabel: (nodeId, change) => writeLabel(nodeId, change),
 
       async saveText(nodeId, text, version) {
         const before = getState().index.nodes.get(nodeId);

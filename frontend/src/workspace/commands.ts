@@ -64,11 +64,23 @@ const commands: Command<CommandContext>[] = [
   },
   {
     id: "label.clear",
-    label: "Clear my label",
+    label: "Clear my label (with its note and flag)",
     keys: ["0"],
     group: "Label",
     enabled: hasStep,
     perform: (c) => void state(c).label(null),
+  },
+  {
+    id: "label.flag",
+    label: "Flag or unflag my label",
+    keys: ["!"],
+    group: "Label",
+    enabled: hasStep,
+    perform: (c) => {
+      const { selected, index, changeLabel } = state(c);
+      const node = selected === null ? undefined : index.nodes.get(selected);
+      if (node) void changeLabel(node.id, { flagged: !node.my_flagged });
+    },
   },
   {
     id: "move.parent",

@@ -1,7 +1,8 @@
-// Drafts of step text in localStorage, so nothing typed is lost on a reload or a crash.
+// Drafts of step text and label notes in localStorage, so nothing typed is lost on a reload
+// or a crash.
 const PREFIX = "arbor.draft.";
 
-export type DraftKey = `edit:${number}` | `add:${number}`;
+export type DraftKey = `edit:${number}` | `add:${number}` | `note:${number}`;
 
 export function loadDraft(key: DraftKey): string | null {
   try {
