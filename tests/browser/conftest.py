@@ -34,6 +34,21 @@ CHROMIUM_FLAGS = [
     "--no-first-run",
 ]
 SCREENSHOTS = ROOT / "var" / "screenshots"
+# As the services tests skip without PostgreSQL and Redis: `make test` installs chromium with
+# apt-get where it can (Debian, root), and says so where it cannot.
+NO_CHROMIUM = (
+    "Debian's chromium is not installed (`apt-get install chromium`; `make chromium` does it "
+    "on Debian as root): the browser tests need it"
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Without chromium, skip the tests that drive it before their live server starts."""
+    if shutil.which("chromium") is not None:
+        return
+    for item in items:
+        if "browser" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.skip(reason=NO_CHROMIUM))
 
 
 def _free_port() -> int:
@@ -149,12 +164,7 @@ def browser() -> Iterator[Any]:
 
     executable = shutil.which("chromium")
     if executable is None:
-        # As the services tests skip without PostgreSQL and Redis: `make test` installs it with
-        # apt-get where it can (Debian, root), and says so where it cannot.
-        pytest.skip(
-            "Debian's chromium is not installed (`apt-get install chromium`; `make chromium` "
-            "does it on Debian as root): the browser tests need it"
-        )
+        pytest.skip(NO_CHROMIUM)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
         yield browser
