@@ -20,6 +20,8 @@ def setup(name: str = "arbor_bench") -> str:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
             conn.execute(f'CREATE DATABASE "{name}"')
         os.environ["DATABASE_URL"] = f"{base}/{name}"
+        # Services mode needs a secret key; a throwaway bench database signs nothing real.
+        os.environ.setdefault("SECRET_KEY", f"bench-only-{os.getpid()}")
     else:
         os.environ["ARBOR_VAR_DIR"] = tempfile.mkdtemp(prefix="arbor-bench-")
     os.environ.pop("REDIS_URL", None)
