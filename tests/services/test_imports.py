@@ -2,11 +2,15 @@ from __future__ import annotations
 
 import json
 
+import pytest
+from django.core.files.base import ContentFile
 from django.core.management import call_command
 
 from tests.shared_data import gsm8k_test_file
+from trees.core.answers import parse_gsm8k_answer
 from trees.models import Node, Problem, StepLabel, Tree
-from trees.services.imports import do_import_problems
+from trees.services.imports import do_import_problems, do_run_import_job
+from trees.services.jobs import do_create_job
 
 
 def test_the_real_gsm8k_test_split_imports_every_problem_with_its_answer(campaign):
@@ -120,3 +124,122 @@ def test_the_import_command_runs_the_same_import(campaign, tmp_path, capsys):
     call_command("import_problems", "pilot", str(path), "--format", "gsm8k")
     assert "Imported 1 problems" in capsys.readouterr().out
     assert Problem.objects.get().reference_answer == "2"
+
+
+def test_the_sources_claims_are_stored_on_the_answers_and_counted_against_the_verifier(campaign):
+    line = json.dumps(
+        {
+            "id": "shop-18",
+            "question": "A shop sells 3 pens for $2. How much do 12 pens cost?",
+            "answer": "8",
+            "solutions": [
+                {"text": "12 / 3 = 4\n4 * 2 = 8\nA: 8", "is_correct": True},
+                {"text": "12 / 3 = 4\n4 * 3 = 12\nA: 12", "is_correct": True},
+                {"text": "12 / 2 = 6\n6 * 3 = 18\nA: 18", "is_correct": False},
+                {"text": "12 / 4 = 3\n3 * 2 = <<3*2=6", "is_correct": True},
+                {"text": "12 * 2 = 24\nThe answer is 8"},
+            ],
+        }
+    )
+    outcome = do_import_problems(campaign, "solutions", [line])
+    assert outcome.imported == 1, outcome.errors
+    assert outcome.as_dict()["source_claims"] == {"agree": 2, "disagree": 1, "unverified": 1}
+    ends = {
+        text: (kind, correctness, claim)
+        for text, kind, correctness, claim in Node.objects.filter(children__isnull=True)
+        .exclude(kind="root")
+        .values_list("text", "kind", "correctness", "source_correct")
+    }
+    assert ends == {
+        "A: 8": ("answer", "correct", True),
+        "A: 12": ("answer", "incorrect", True),  # the source and the verifier disagree
+        "A: 18": ("answer", "incorrect", False),
+        "3 * 2 = <<3*2=6": ("step", "unknown", True),  # cut off: not an answer
+        "The answer is 8": ("answer", "correct", None),
+    }
+    assert Tree.objects.get(problem__external_id="shop-18").correct_leaves == 2
+
+
+def test_the_import_jobs_result_counts_the_sources_claims(campaign, larry, tmp_path):
+    line = {
+        "id": "c1",
+        "question": "What is 1 + 1?",
+        "answer": "2",
+        "solutions": [{"text": "A: 3", "is_correct": True}, {"text": "A: 2", "is_correct": True}],
+    }
+    job, _ = do_create_job(
+        "import",
+        campaign=campaign,
+        params={"format": "solutions"},
+        created_by=larry,
+        input_file=ContentFile((json.dumps(line) + "\n").encode(), name="claims.jsonl"),
+    )
+    job = do_run_import_job(job)
+    assert job.status == "succeeded", job.error
+    assert job.result["source_claims"] == {"agree": 1, "disagree": 1, "unverified": 0}
+
+
+def _cut_gsm8k_solutions(count: int) -> list[tuple[str, str, list[str]]]:
+    """Real GSM8K reference solutions cut off half-way through their last calculator
+    annotation, as a model's output is when it runs out of tokens (`… = $<<41.472+8.`):
+    (question, reference answer, solution lines)."""
+    cut = []
+    for line in gsm8k_test_file().read_text(encoding="utf-8").splitlines():
+        item = json.loads(line)
+        reference, solution = parse_gsm8k_answer(item["answer"])
+        steps = solution.splitlines()
+        opens, closes = steps[-1].rfind("<<"), steps[-1].rfind(">>")
+        if 0 <= opens < closes:
+            steps[-1] = steps[-1][: opens + 2 + (closes - opens) // 2]
+            cut.append((item["question"], reference, steps))
+        if len(cut) == count:
+            break
+    return cut
+
+
+@pytest.mark.parametrize("last_number", [False, True])
+def test_real_gsm8k_solutions_cut_off_mid_line_import_without_answers(campaign, last_number):
+    campaign.last_number_answers = last_number
+    campaign.save(update_fields=["last_number_answers"])
+    solutions = _cut_gsm8k_solutions(50)
+    assert len(solutions) == 50
+    lines = [
+        json.dumps(
+            {
+                "id": f"cut-{number}",
+                "question": question,
+                "answer": reference,
+                "solutions": [{"steps": steps, "model": "cut", "is_correct": True}],
+            }
+        )
+        for number, (question, reference, steps) in enumerate(solutions)
+    ]
+    outcome = do_import_problems(campaign, "solutions", lines)
+    assert outcome.imported == 50, outcome.errors[:3]
+    nodes = Node.objects.filter(tree__problem__campaign=campaign)
+    assert nodes.count() > 100
+    assert not nodes.filter(kind="answer").exists()
+    assert not nodes.filter(is_terminal=True).exists()
+    assert set(Tree.objects.values_list("correct_leaves", flat=True)) == {0}
+    assert outcome.as_dict()["source_claims"] == {"agree": 0, "disagree": 0, "unverified": 50}
+
+
+def test_real_gsm8k_solutions_uncut_end_in_answers_graded_correct(campaign):
+    lines = [
+        json.dumps(
+            {
+                "id": f"whole-{number}",
+                "question": item["question"],
+                "answer": parse_gsm8k_answer(item["answer"])[0],
+                "solutions": [{"text": item["answer"], "is_correct": True}],
+            }
+        )
+        for number, item in enumerate(
+            json.loads(raw)
+            for raw in gsm8k_test_file().read_text(encoding="utf-8").splitlines()[:50]
+        )
+    ]
+    outcome = do_import_problems(campaign, "solutions", lines)
+    assert outcome.imported == 50, outcome.errors[:3]
+    assert set(Tree.objects.values_list("correct_leaves", flat=True)) == {1}
+    assert outcome.as_dict()["source_claims"] == {"agree": 50, "disagree": 0, "unverified": 0}

@@ -3,8 +3,12 @@ from __future__ import annotations
 import pytest
 
 from tests.factories import make_problem, make_tree, root_of
+from trees.core.generation import make_candidate
 from trees.errors import Conflict, Invalid, StaleVersion
-from trees.models import Node, NodeRevision, Tree
+from trees.models import Node, NodeRevision, SuggestedLabel, Tree
+from trees.services.critique import do_add_critique, do_add_proposal, do_pause_loop
+from trees.services.generation import do_store_probe, do_suggest_first_error
+from trees.services.jobs import campaign_profile, do_create_job
 from trees.services.nodes import do_add_child_step, do_edit_step, do_set_deleted
 
 
@@ -71,3 +75,131 @@ def test_the_root_cannot_be_edited_or_deleted(campaign):
         do_edit_step(root, "new question", version=1)
     with pytest.raises(Invalid):
         do_set_deleted(root, True)
+
+
+# --- A verdict belongs to the text it judged ---------------------------------------------------
+
+
+def answer_below(campaign, bob, text="The answer is 200", reference="230"):
+    """A problem whose reference is `reference`, with root -> step -> answer `text`."""
+    root = root_of(make_problem(campaign, "What is 23 * 10?", reference))
+    step = do_add_child_step(root, "23 * 10 = 230", bob)
+    answer = do_add_child_step(step, text, bob)
+    return root, step, answer
+
+
+def verdict(node):
+    node = Node.objects.get(pk=node.pk)
+    return (node.kind, node.is_terminal, node.extracted_answer, node.correctness)
+
+
+def correct_leaves(node):
+    return Tree.objects.get(pk=node.tree_id).correct_leaves
+
+
+def test_a_step_that_states_an_answer_is_graded_when_added(campaign, bob):
+    _root, step, answer = answer_below(campaign, bob)
+    assert verdict(step) == ("step", False, "", "unknown")
+    assert verdict(answer) == ("answer", True, "200", "incorrect")
+    assert correct_leaves(answer) == 0
+
+
+def test_editing_an_answer_regrades_it_and_keeps_the_correct_leaves_count(campaign, bob, carol):
+    _root, _step, answer = answer_below(campaign, bob)
+    answer = do_edit_step(answer, "The answer is 230", version=1, editor=carol)
+    assert verdict(answer) == ("answer", True, "230", "correct")
+    assert (answer.extracted_answer, answer.correctness) == ("230", "correct")
+    assert correct_leaves(answer) == 1
+    answer = do_edit_step(answer, "The answer is 231", version=2, editor=carol)
+    assert verdict(answer) == ("answer", True, "231", "incorrect")
+    assert correct_leaves(answer) == 0
+
+
+def test_restoring_an_earlier_revision_restores_its_verdict(campaign, bob, carol):
+    _root, _step, answer = answer_below(campaign, bob, text="The answer is 230")
+    assert correct_leaves(answer) == 1
+    answer = do_edit_step(answer, "The answer is 200", version=1, editor=carol)
+    assert correct_leaves(answer) == 0
+    first = NodeRevision.objects.get(node=answer, version=1)
+    answer = do_edit_step(answer, first.text, version=answer.version, editor=bob)
+    assert verdict(answer) == ("answer", True, "230", "correct")
+    assert correct_leaves(answer) == 1
+
+
+def test_an_answer_edited_to_state_none_is_an_ungraded_answer(campaign, bob):
+    _root, _step, answer = answer_below(campaign, bob, text="The answer is 230")
+    answer = do_edit_step(answer, "Tom buys 3 + 4 = <<3+4=7", version=1, editor=bob)
+    assert verdict(answer) == ("answer", True, "", "unknown")
+    assert correct_leaves(answer) == 0
+
+
+def test_the_last_number_counts_for_an_answer_only_when_the_campaign_asks(campaign, bob):
+    _root, _step, answer = answer_below(campaign, bob, text="The answer is 200")
+    answer = do_edit_step(answer, "So it costs 230 dollars", version=1, editor=bob)
+    assert verdict(answer) == ("answer", True, "", "unknown")
+    campaign.last_number_answers = True
+    campaign.save(update_fields=["last_number_answers"])
+    answer = do_edit_step(answer, "So it costs 230 dollars.", version=2, editor=bob)
+    assert verdict(answer) == ("answer", True, "230", "correct")
+    # Cut off mid-way, it states nothing, even so.
+    answer = do_edit_step(answer, "So it costs 23 * 10 = <<23*10=230", version=3, editor=bob)
+    assert verdict(answer) == ("answer", True, "", "unknown")
+
+
+def test_a_plain_step_edited_to_state_an_answer_becomes_one(campaign, bob):
+    _root, step, _answer = answer_below(campaign, bob)
+    step = do_edit_step(step, "23 * 10 = 230\n#### 230", version=1, editor=bob)
+    assert verdict(step) == ("answer", True, "230", "correct")
+    assert correct_leaves(step) == 1
+    # A plain step that merely computes a number stays a plain step.
+    other = do_add_child_step(step.parent, "first 23 * 10", bob)
+    other = do_edit_step(other, "23 * 10 = 230", version=1, editor=bob)
+    assert verdict(other) == ("step", False, "", "unknown")
+
+
+def test_an_edit_marks_values_computed_from_the_old_text_stale(campaign, bob):
+    root, step, answer = answer_below(campaign, bob)
+    unrelated = do_add_child_step(root, "230 / 10 = 23", bob)
+    for node in (root, step, unrelated):
+        do_store_probe(node, [True, False])
+    assert not Node.objects.filter(tree_id=root.tree_id, values_stale=True).exists()
+    do_edit_step(answer, "The answer is 230", version=1, editor=bob)
+    stale = set(Node.objects.filter(tree_id=root.tree_id, values_stale=True).values_list("pk"))
+    assert stale == {(root.pk,), (step.pk,)}
+    # Fresh rollouts clear the flag.
+    assert do_store_probe(step, [True, True]).values_stale is False
+    assert Node.objects.get(pk=root.pk).values_stale is True
+
+
+def test_editing_a_step_marks_its_subtree_stale_and_drops_its_pending_suggestions(campaign, bob):
+    root, step, answer = answer_below(campaign, bob, text="The answer is 230")
+    do_store_probe(answer.parent, [True])
+    below = do_add_child_step(step, "so 230 it is", bob)
+    do_store_probe(below, [True, False])
+    for node in (root, below):
+        job, _ = do_create_job("first_error", campaign=campaign, node=node, created_by=bob)
+        do_suggest_first_error(job, node, {"probes": 1})
+    do_edit_step(step, "23 * 10 = 220", version=1, editor=bob)
+    assert set(Node.objects.filter(values_stale=True).values_list("pk", flat=True)) == {
+        step.pk,
+        below.pk,
+    }
+    # The suggestion on the step below read the old text; the one on the root did not.
+    assert list(SuggestedLabel.objects.values_list("node_id", flat=True)) == [root.pk]
+    # The answer's own text did not change: its verdict stands.
+    assert verdict(answer) == ("answer", True, "230", "correct")
+
+
+def test_a_critique_loop_edit_of_a_proposal_regrades_it_and_its_score_goes_stale(campaign, bob):
+    root = root_of(make_problem(campaign, "What is 23 * 10?", "230"))
+    loop, _ = do_create_job("critique_loop", campaign=campaign, node=root, created_by=bob)
+    profile = campaign_profile(campaign)
+    candidate = make_candidate("The answer is 200", reference_answer="230", answer_type="numeric")
+    proposal = do_add_proposal(loop, root, candidate, profile, 1)
+    do_add_critique(loop, proposal, "reject", "The final answer 200 does not check out.")
+    assert verdict(proposal) == ("answer", True, "200", "incorrect")
+    do_pause_loop(loop)
+    proposal = do_edit_step(proposal, "The answer is 230", version=proposal.version, editor=bob)
+    assert verdict(proposal) == ("answer", True, "230", "correct")
+    assert Node.objects.get(pk=proposal.pk).values_stale is True
+    assert correct_leaves(proposal) == 1

@@ -58,7 +58,10 @@ class Rollout:
 
 def _set_values(node: Node, verdicts: Sequence[bool | None]) -> Node:
     soft, hard = mc_values(verdicts)
-    Node.objects.filter(pk=node.pk).update(mc_soft=soft, mc_hard=hard, rollout_count=len(verdicts))
+    # Fresh values: no longer stale from an earlier text change (trees.services.grading).
+    Node.objects.filter(pk=node.pk).update(
+        mc_soft=soft, mc_hard=hard, rollout_count=len(verdicts), values_stale=False
+    )
     node.refresh_from_db()
     send_on_commit({"type": "node.updated", "tree": node.tree_id, "node": node_to_dict(node)})
     return node

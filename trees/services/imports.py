@@ -13,6 +13,7 @@ from django.db.models import F
 
 from trees.core.imports import (
     FORMATS,
+    ClaimCounts,
     ImportLimits,
     LineError,
     ProblemRecord,
@@ -38,6 +39,8 @@ class ImportOutcome:
     lines: int = 0
     errors: list[dict[str, Any]] = field(default_factory=list)
     error_count: int = 0
+    # The solutions' own `is_correct` against Arbor's verifier, over the imported solutions.
+    claims: ClaimCounts = field(default_factory=ClaimCounts)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -47,6 +50,7 @@ class ImportOutcome:
             "lines": self.lines,
             "error_count": self.error_count,
             "errors": self.errors,
+            "source_claims": self.claims.as_dict(),
         }
 
 
@@ -69,7 +73,8 @@ def parse_import(
     records: list[ProblemRecord] = []
     errors: list[LineError] = []
     count = 0
-    for count, item in enumerate(parse_lines(fmt, lines, import_limits()), start=1):
+    parsed = parse_lines(fmt, lines, import_limits(), last_number=campaign.last_number_answers)
+    for count, item in enumerate(parsed, start=1):
         (errors if isinstance(item, LineError) else records).append(item)
         if progress and count % 1000 == 0:
             progress(count, 0)
@@ -142,6 +147,8 @@ def do_import_problems(
         outcome.imported, outcome.nodes, outcome.labels = _write_records(
             campaign, records, job, progress
         )
+        for record in records:
+            outcome.claims.add(record.paths)
         if finish is not None:
             finish(outcome)
     return outcome
@@ -230,6 +237,7 @@ def _write_steps(
                     is_terminal=node.terminal,
                     extracted_answer=node.extracted_answer or "",
                     correctness=_correctness(node.correct),
+                    source_correct=node.source_correct,
                     job=job,
                 )
                 for position, node in batch

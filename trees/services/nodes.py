@@ -11,6 +11,7 @@ from trees.errors import Conflict, Invalid, StaleVersion
 from trees.events import send_on_commit
 from trees.models import Node, NodeRevision, Tree
 from trees.queries import node_to_dict
+from trees.services.grading import do_regrade_node
 
 
 def check_step_text(text: Any) -> str:
@@ -37,12 +38,16 @@ def do_add_child_step(
     kind: str = Node.Kind.STEP,
     **fields: Any,
 ) -> Node:
-    """Add a step below `parent` and count it on the tree."""
+    """Add a step below `parent` and count it on the tree. Unless the caller brings its own
+    verdict (`correctness`), the step is graded from its text (`do_regrade_node`): one that
+    states an answer, or is added as an answer, is an answer with the verifier's verdict."""
     check_step_text(text)
     if parent.is_deleted:
         raise Conflict("Cannot add a step below a deleted step; restore it first.")
     # Lock the tree row: sibling order and counters are updated by one writer at a time.
     Tree.objects.select_for_update().filter(pk=parent.tree_id).first()
+    if kind == Node.Kind.ANSWER:
+        fields.setdefault("is_terminal", True)
     node = Node.objects.create(
         tree_id=parent.tree_id,
         parent=parent,
@@ -55,6 +60,8 @@ def do_add_child_step(
         **fields,
     )
     Tree.objects.filter(pk=parent.tree_id).update(node_count=F("node_count") + 1)
+    if "correctness" not in fields:
+        do_regrade_node(node, created=True)
     send_on_commit({"type": "node.created", "tree": node.tree_id, "node": node_to_dict(node)})
     return node
 
@@ -63,7 +70,10 @@ def do_add_child_step(
 def do_edit_step(node: Node, text: str, version: int, editor: Any = None) -> Node:
     """Replace a step's text if the client saw the current version; keep every revision.
 
-    Raises StaleVersion (409) with the current node when someone else saved first.
+    The step is re-graded from its new text in the same transaction (`do_regrade_node`): an
+    answer's verdict always belongs to the text it judged, and values computed from the old
+    text are marked stale. Restoring a revision is an edit with that revision's text. Raises
+    StaleVersion (409) with the current node when someone else saved first.
     """
     check_step_text(text)
     if node.kind == Node.Kind.ROOT:
@@ -85,12 +95,14 @@ def do_edit_step(node: Node, text: str, version: int, editor: Any = None) -> Nod
             editor=current.author,
             created_at=current.created_at,
         )
+    text_changed = current.text != text
     current.text = text
     current.version += 1
     current.save(update_fields=["text", "version", "updated_at"])
     NodeRevision.objects.create(
         node=current, version=current.version, text=text, editor=editor, created_at=now
     )
+    do_regrade_node(current, text_changed=text_changed)
     send_on_commit({"type": "node.updated", "tree": current.tree_id, "node": node_to_dict(current)})
     return current
 

@@ -91,12 +91,21 @@ class NodeSerializer(serializers.Serializer):
     is_terminal = serializers.BooleanField()
     correctness = serializers.CharField()
     extracted_answer = serializers.CharField()
+    source_correct = serializers.BooleanField(
+        allow_null=True,
+        help_text="The import source's own claim about this answer (null: none); shown beside "
+        "the verifier's verdict, never trusted over it.",
+    )
     mc_soft = serializers.FloatField(allow_null=True)
     mc_hard = serializers.FloatField(allow_null=True)
     rollout_count = serializers.IntegerField()
     score = serializers.FloatField(allow_null=True)
     visits = serializers.IntegerField()
     value_sum = serializers.FloatField()
+    values_stale = serializers.BooleanField(
+        help_text="The step's values (Monte-Carlo, score, search statistics) were computed "
+        "before a step's text on its path or below it changed."
+    )
     parts = serializers.DictField(child=serializers.CharField())
     cluster_id = serializers.IntegerField(allow_null=True)
     label_counts = LabelCountsField()
