@@ -1817,6 +1817,8 @@ export interface components {
       is_terminal: boolean;
       correctness: string;
       extracted_answer: string;
+      /** @description The import source's own claim about this answer (null: none); shown beside the verifier's verdict, never trusted over it. */
+      source_correct: boolean | null;
       /** Format: double */
       mc_soft: number | null;
       /** Format: double */
@@ -1827,6 +1829,8 @@ export interface components {
       visits: number;
       /** Format: double */
       value_sum: number;
+      /** @description The step's values (Monte-Carlo, score, search statistics) were computed before a step's text on its path or below it changed. */
+      values_stale: boolean;
       parts: {
         [key: string]: string;
       };
