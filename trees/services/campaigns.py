@@ -13,7 +13,14 @@ from trees.models import Assignment, Campaign, Membership, Problem, Role
 
 User = get_user_model()
 
-CAMPAIGN_FIELDS = {"name", "guidelines", "status", "overlap", "default_model_profile"}
+CAMPAIGN_FIELDS = {
+    "name",
+    "guidelines",
+    "status",
+    "overlap",
+    "default_model_profile",
+    "dollar_math",
+}
 
 
 @transaction.atomic

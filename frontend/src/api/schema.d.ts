@@ -1126,20 +1126,20 @@ export interface components {
       budget?: components["schemas"]["BudgetRequest"];
       idempotency_key?: string;
       /** @default 2 */
-      beam_width: number;
+      beam_width?: number;
       /** @default 4 */
-      k: number;
+      k?: number;
       /** @default 8 */
-      max_depth: number;
+      max_depth?: number;
       /** @default confidence */
-      score: components["schemas"]["ScoreEnum"];
+      score?: components["schemas"]["ScoreEnum"];
       /**
        * @description Per candidate, for score=mc_value.
        * @default 4
        */
-      rollouts: number;
+      rollouts?: number;
       /** @default true */
-      stop_on_correct: boolean;
+      stop_on_correct?: boolean;
     };
     /** @description A search's allowance: model calls and/or generated tokens (either may be left out). */
     BudgetRequest: {
@@ -1159,6 +1159,7 @@ export interface components {
        */
       overlap?: number;
       default_model_profile?: number | null;
+      dollar_math?: boolean;
       readonly problem_count: number;
       /** Format: date-time */
       readonly created_at: string;
@@ -1175,6 +1176,7 @@ export interface components {
        */
       overlap?: number;
       default_model_profile?: number | null;
+      dollar_math?: boolean;
     };
     /**
      * @description * `beam_search` - beam_search
@@ -1211,7 +1213,7 @@ export interface components {
        * @description Only steps that state the same numbers share a cluster.
        * @default true
        */
-      same_numbers: boolean;
+      same_numbers?: boolean;
       idempotency_key?: string;
     };
     ClusterSettings: {
@@ -1241,33 +1243,33 @@ export interface components {
       budget?: components["schemas"]["BudgetRequest"];
       idempotency_key?: string;
       /** @default 3 */
-      rounds: number;
+      rounds?: number;
       /** @description Model profile of the critic; the proposer's by default. */
       critic_profile?: number;
     };
     Crontab: {
       /** @default * */
-      minute: string;
+      minute?: string;
       /** @default * */
-      hour: string;
+      hour?: string;
       /** @default * */
-      day_of_week: string;
+      day_of_week?: string;
       /** @default * */
-      day_of_month: string;
+      day_of_month?: string;
       /** @default * */
-      month_of_year: string;
+      month_of_year?: string;
     };
     CrontabRequest: {
       /** @default * */
-      minute: string;
+      minute?: string;
       /** @default * */
-      hour: string;
+      hour?: string;
       /** @default * */
-      day_of_week: string;
+      day_of_week?: string;
       /** @default * */
-      day_of_month: string;
+      day_of_month?: string;
       /** @default * */
-      month_of_year: string;
+      month_of_year?: string;
     };
     Dag: {
       tree: number;
@@ -1285,16 +1287,16 @@ export interface components {
     DagLongThoughtRequest: {
       seed?: number;
       /** @default prose */
-      render: components["schemas"]["PlanRenderEnum"];
+      render?: components["schemas"]["PlanRenderEnum"];
       /** @default 2 */
-      max_excursions: number;
+      max_excursions?: number;
       /** @default 2 */
-      excursion_depth: number;
+      excursion_depth?: number;
       /**
        * Format: double
        * @default 0.5
        */
-      excursion_rate: number;
+      excursion_rate?: number;
     };
     DagPath: {
       visits: components["schemas"]["DagVisit"][];
@@ -1305,18 +1307,18 @@ export interface components {
     };
     DagPathsRequestRequest: {
       /** @default 5 */
-      n: number;
+      n?: number;
       /** @default 0 */
-      seed: number;
+      seed?: number;
       /** @default 2 */
-      max_excursions: number;
+      max_excursions?: number;
       /** @default 2 */
-      excursion_depth: number;
+      excursion_depth?: number;
       /**
        * Format: double
        * @default 0.5
        */
-      excursion_rate: number;
+      excursion_rate?: number;
     };
     DagVertex: {
       /** @description "c<cluster id>", or "n<node id>" if not clustered. */
@@ -1350,19 +1352,19 @@ export interface components {
     DelimiterEnum: "line" | "blank_line" | "step_marker" | "steiner" | "mini_step";
     DeriveRequestRequest: {
       /** @default journey */
-      style: components["schemas"]["StyleEnum"];
+      style?: components["schemas"]["StyleEnum"];
       /** @default prose */
-      render: components["schemas"]["PlanRenderEnum"];
+      render?: components["schemas"]["PlanRenderEnum"];
       /**
        * @description Wrong children tried per step.
        * @default 2
        */
-      max_wrong: number;
+      max_wrong?: number;
       /**
        * @description Steps taken into a wrong branch.
        * @default 2
        */
-      max_depth_wrong: number;
+      max_depth_wrong?: number;
       /** @description Shuffle the wrong turns with this seed (sibling order without one). */
       seed?: number;
       idempotency_key?: string;
@@ -1376,7 +1378,7 @@ export interface components {
     DpoLevelEnum: "both" | "step" | "solution";
     ExpandRequest: {
       /** @default 4 */
-      k: number;
+      k?: number;
       /** Format: double */
       temperature?: number;
       seed?: number;
@@ -1434,33 +1436,33 @@ export interface components {
        * @description SFT/Steiner rows only from approved long thoughts.
        * @default false
        */
-      approved_only: boolean;
+      approved_only?: boolean;
       /** @default consensus */
-      labels: components["schemas"]["LabelsEnum"];
+      labels?: components["schemas"]["LabelsEnum"];
       /** @default 1 */
-      min_experts: number;
+      min_experts?: number;
       /**
        * @description PRM: a 0 label is true.
        * @default false
        */
-      zero_is_true: boolean;
+      zero_is_true?: boolean;
       /**
        * @description DPO pairs per problem and level.
        * @default 8
        */
-      max_pairs: number;
+      max_pairs?: number;
       /** @default both */
-      dpo_level: components["schemas"]["DpoLevelEnum"];
+      dpo_level?: components["schemas"]["DpoLevelEnum"];
       /** @default 2 */
-      max_wrong: number;
+      max_wrong?: number;
       /** @default 2 */
-      max_depth_wrong: number;
+      max_depth_wrong?: number;
       /** @description "demo" or a local directory with tokenizer.json; none: no token limits. */
       tokenizer?: string | null;
       /** @default 4096 */
-      max_reasoning_tokens: number;
+      max_reasoning_tokens?: number;
       /** @default 8192 */
-      max_total_tokens: number;
+      max_total_tokens?: number;
       format: components["schemas"]["ExportFormatEnum"];
       idempotency_key?: string;
     };
@@ -1489,38 +1491,38 @@ export interface components {
        * @description SFT/Steiner rows only from approved long thoughts.
        * @default false
        */
-      approved_only: boolean;
+      approved_only?: boolean;
       /** @default consensus */
-      labels: components["schemas"]["LabelsEnum"];
+      labels?: components["schemas"]["LabelsEnum"];
       /** @default 1 */
-      min_experts: number;
+      min_experts?: number;
       /**
        * @description PRM: a 0 label is true.
        * @default false
        */
-      zero_is_true: boolean;
+      zero_is_true?: boolean;
       /**
        * @description DPO pairs per problem and level.
        * @default 8
        */
-      max_pairs: number;
+      max_pairs?: number;
       /** @default both */
-      dpo_level: components["schemas"]["DpoLevelEnum"];
+      dpo_level?: components["schemas"]["DpoLevelEnum"];
       /** @default 2 */
-      max_wrong: number;
+      max_wrong?: number;
       /** @default 2 */
-      max_depth_wrong: number;
+      max_depth_wrong?: number;
       /** @description "demo" or a local directory with tokenizer.json; none: no token limits. */
       tokenizer?: string | null;
       /** @default 4096 */
-      max_reasoning_tokens: number;
+      max_reasoning_tokens?: number;
       /** @default 8192 */
-      max_total_tokens: number;
+      max_total_tokens?: number;
       format: components["schemas"]["ExportFormatEnum"];
       /** @default  */
-      name: string;
+      name?: string;
       /** @default true */
-      enabled: boolean;
+      enabled?: boolean;
       /** @description Run every N days/hours/minutes. */
       interval?: components["schemas"]["IntervalRequest"];
       /** @description Or run on a crontab (UTC). */
@@ -1537,7 +1539,7 @@ export interface components {
     ExportStatusEnum: "queued" | "running" | "succeeded" | "failed" | "cancelled";
     FirstErrorRequest: {
       /** @default 8 */
-      rollouts_per_step: number;
+      rollouts_per_step?: number;
       /** Format: double */
       temperature?: number;
       seed?: number;
@@ -1566,7 +1568,7 @@ export interface components {
        * @description Import the good lines and report the bad ones.
        * @default false
        */
-      skip_invalid: boolean;
+      skip_invalid?: boolean;
       idempotency_key?: string;
     };
     Interval: {
@@ -1585,6 +1587,10 @@ export interface components {
       tree?: number | null;
       node?: number | null;
       params?: unknown;
+      profile?: number | null;
+      queue?: string;
+      /** Format: int64 */
+      seed?: number | null;
       readonly progress: {
         [key: string]: number;
       };
@@ -1737,20 +1743,20 @@ export interface components {
       budget?: components["schemas"]["BudgetRequest"];
       idempotency_key?: string;
       /** @default 16 */
-      iterations: number;
+      iterations?: number;
       /** @default 3 */
-      k: number;
+      k?: number;
       /** @default uct */
-      policy: components["schemas"]["PolicyEnum"];
+      policy?: components["schemas"]["PolicyEnum"];
       /**
        * Format: double
        * @default 1.4
        */
-      c: number;
+      c?: number;
       /** @default 2 */
-      rollouts: number;
+      rollouts?: number;
       /** @default 8 */
-      max_depth: number;
+      max_depth?: number;
     };
     Member: {
       readonly id: number;
@@ -1763,7 +1769,7 @@ export interface components {
     MemberCreateRequest: {
       username: string;
       /** @default expert */
-      role: components["schemas"]["RoleEnum"];
+      role?: components["schemas"]["RoleEnum"];
     };
     ModelProfile: {
       readonly id: number;
@@ -1997,6 +2003,7 @@ export interface components {
        */
       overlap?: number;
       default_model_profile?: number | null;
+      dollar_math?: boolean;
     };
     PatchedClusterSettingsRequest: {
       /** Format: double */
@@ -2111,6 +2118,8 @@ export interface components {
     ProblemNavigation: {
       campaign_slug: string;
       campaign_name: string;
+      /** @description The campaign reads every $…$ as math, not only Pandoc-style tight pairs. */
+      dollar_math: boolean;
       my_role: string | null;
       /** @description 1-based position by id within the campaign. */
       position: number;
@@ -2136,7 +2145,7 @@ export interface components {
       budget?: components["schemas"]["BudgetRequest"];
       idempotency_key?: string;
       /** @default 4 */
-      m: number;
+      m?: number;
     };
     /**
      * @description * `prose` - Prose
@@ -2163,9 +2172,9 @@ export interface components {
     RoleEnum: "expert" | "reviewer" | "lead" | "admin";
     RolloutRequest: {
       /** @default 8 */
-      n: number;
+      n?: number;
       /** @default false */
-      keep_branches: boolean;
+      keep_branches?: boolean;
       /** Format: double */
       temperature?: number;
       seed?: number;
@@ -2200,7 +2209,7 @@ export interface components {
     StepCreateRequest: {
       text: string;
       /** @default step */
-      kind: components["schemas"]["StepCreateKindEnum"];
+      kind?: components["schemas"]["StepCreateKindEnum"];
     };
     /**
      * @description * `journey` - Journey

@@ -31,6 +31,7 @@ class CampaignSerializer(serializers.ModelSerializer):
             "label_scheme",
             "overlap",
             "default_model_profile",
+            "dollar_math",
             "problem_count",
             "created_at",
             "my_role",
@@ -45,7 +46,14 @@ class CampaignSerializer(serializers.ModelSerializer):
 class CampaignUpdateSerializer(serializers.ModelSerializer):
     class Meta:
         model = Campaign
-        fields = ["name", "guidelines", "status", "overlap", "default_model_profile"]
+        fields = [
+            "name",
+            "guidelines",
+            "status",
+            "overlap",
+            "default_model_profile",
+            "dollar_math",
+        ]
         extra_kwargs = {field: {"required": False} for field in fields}
 
 
@@ -96,6 +104,9 @@ class ProblemNavigationSerializer(serializers.Serializer):
 
     campaign_slug = serializers.CharField()
     campaign_name = serializers.CharField()
+    dollar_math = serializers.BooleanField(
+        help_text="The campaign reads every $…$ as math, not only Pandoc-style tight pairs."
+    )
     my_role = serializers.CharField(allow_null=True)
     position = serializers.IntegerField(help_text="1-based position by id within the campaign.")
     total = serializers.IntegerField()
@@ -117,6 +128,7 @@ class ProblemDetailSerializer(ProblemSerializer):
         return {
             "campaign_slug": campaign.slug,
             "campaign_name": campaign.name,
+            "dollar_math": campaign.dollar_math,
             "my_role": get_role(request.user, campaign.pk) if request else None,
             "position": siblings.filter(pk__lte=problem.pk).count(),
             "total": campaign.problem_count,
