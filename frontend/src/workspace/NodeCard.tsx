@@ -5,6 +5,7 @@ import { memo } from "react";
 
 import { consensus } from "../model/tree";
 import type { TreeNode } from "../model/types";
+import { showsStaleValues, sourceClaimConflict } from "../model/verdict";
 import { originIcon, RATING_CLASS, ratingText, summary, toneOf } from "./badges";
 import { useWorkspace } from "./context";
 
@@ -30,6 +31,7 @@ export const NodeCard = memo(function NodeCard({ id, label }: { id: number; labe
   const hit = search !== "" && node.text.toLowerCase().includes(search);
   const agreed = consensus(node.label_counts);
   const value = node.mc_soft;
+  const claim = sourceClaimConflict(node);
   const classes = [
     "node-card",
     `kind-${node.kind}`,
@@ -56,6 +58,11 @@ export const NodeCard = memo(function NodeCard({ id, label }: { id: number; labe
             {node.correctness === "correct" ? "✓" : "✗"} {node.extracted_answer}
           </span>
         )}
+        {claim && (
+          <span className="chip source-claim" title={claim.title} data-testid="source-claim">
+            {claim.text}
+          </span>
+        )}
         <span className="node-badges">
           {value !== null && value !== undefined && (
             <span
@@ -64,6 +71,15 @@ export const NodeCard = memo(function NodeCard({ id, label }: { id: number; labe
               style={{ background: `hsl(${Math.round(value * 120)}, 70%, 88%)` }}
             >
               v {value.toFixed(2)}
+            </span>
+          )}
+          {showsStaleValues(node) && (
+            <span
+              className="chip stale"
+              title="Computed before a step's text on this path changed; run rollouts again."
+              data-testid="values-stale"
+            >
+              stale
             </span>
           )}
           {node.visits > 0 && (
