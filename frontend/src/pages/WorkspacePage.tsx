@@ -15,6 +15,7 @@ import { DagCanvas } from "../workspace/DagCanvas";
 import { StoreContext, useWorkspace } from "../workspace/context";
 import { HelpOverlay } from "../workspace/HelpOverlay";
 import { PathPanel } from "../workspace/PathPanel";
+import { ProblemMarkdownSettings } from "../workspace/ProblemMarkdownSettings";
 import { Presence } from "../workspace/Presence";
 import { TreeCanvas } from "../workspace/TreeCanvas";
 import { useMe } from "./AppShell";
@@ -29,9 +30,11 @@ export function WorkspacePage() {
   if (store.id !== problemId) setStore({ id: problemId, store: createWorkspaceStore() });
   return (
     <StoreContext.Provider value={store.store}>
-      <ReactFlowProvider>
-        <Workspace key={problemId} problemId={Number(problemId)} store={store.store} />
-      </ReactFlowProvider>
+      <ProblemMarkdownSettings>
+        <ReactFlowProvider>
+          <Workspace key={problemId} problemId={Number(problemId)} store={store.store} />
+        </ReactFlowProvider>
+      </ProblemMarkdownSettings>
     </StoreContext.Provider>
   );
 }
