@@ -67,6 +67,23 @@ def test_a_step_that_states_the_answer_is_terminal_and_graded():
     assert (middle.terminal, middle.correct) == (False, None)
 
 
+def test_a_step_the_model_ended_on_is_graded_by_its_last_number_only_when_asked():
+    plain = make_candidate("So 4 * 2 = 8", reference_answer="8", answer_type="numeric", ended=True)
+    assert (plain.terminal, plain.extracted_answer, plain.correct) == (True, "", None)
+    asked = make_candidate(
+        "So 4 * 2 = 8", reference_answer="8", answer_type="numeric", ended=True, last_number=True
+    )
+    assert (asked.terminal, asked.extracted_answer, asked.correct) == (True, "8", True)
+    cut = make_candidate(
+        "So 4 * 2 = <<4*2=8",
+        reference_answer="8",
+        answer_type="numeric",
+        ended=True,
+        last_number=True,
+    )
+    assert (cut.terminal, cut.extracted_answer, cut.correct) == (True, "", None)
+
+
 def test_dedupe_keeps_the_first_and_skips_existing_siblings():
     candidates = [Candidate("4 * 2 = 8"), Candidate(" 4 *  2 = 8 "), Candidate(""), Candidate("x")]
     kept = dedupe(candidates, existing=["x"])

@@ -100,15 +100,18 @@ def make_candidate(
     confidence: float | None = None,
     sampling: Mapping[str, Any] | None = None,
     ended: bool = False,
+    last_number: bool = False,
 ) -> Candidate:
     """A step from generated text. It is terminal when it states a final answer or the model
-    ended the sequence there (`ended`); a terminal step is graded against the reference."""
+    ended the sequence there (`ended`); a terminal step is graded against the reference, by
+    its last number too when `last_number` (the campaign's `last_number_answers`). A terminal
+    step that states no answer stays ungraded."""
     text = text.strip()
     stated = explicit_answer(text)
     terminal = stated is not None or ended
     extracted, correct = (None, None)
     if terminal:
-        extracted, correct = grade(text, reference_answer, answer_type)
+        extracted, correct = grade(text, reference_answer, answer_type, last_number=last_number)
     return Candidate(
         text=text,
         confidence=confidence,
