@@ -1,13 +1,17 @@
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from tests.factories import make_problem, make_tree, root_of
 from trees.core.generation import make_candidate
 from trees.errors import Conflict, Invalid, StaleVersion
 from trees.models import Node, NodeRevision, SuggestedLabel, Tree
+from trees.queries import get_tree_payload
 from trees.services.critique import do_add_critique, do_add_proposal, do_pause_loop
 from trees.services.generation import do_store_probe, do_suggest_first_error
+from trees.services.imports import do_import_problems
 from trees.services.jobs import campaign_profile, do_create_job
 from trees.services.nodes import do_add_child_step, do_edit_step, do_set_deleted
 
@@ -203,3 +207,27 @@ def test_a_critique_loop_edit_of_a_proposal_regrades_it_and_its_score_goes_stale
     assert verdict(proposal) == ("answer", True, "230", "correct")
     assert Node.objects.get(pk=proposal.pk).values_stale is True
     assert correct_leaves(proposal) == 1
+
+
+def test_the_tree_payload_carries_the_sources_claim_and_stale_values(campaign, bob):
+    line = json.dumps(
+        {
+            "id": "claims",
+            "question": "What is 23 * 10?",
+            "answer": "230",
+            "solutions": [{"text": "23 * 10 = 230\nA: 200", "is_correct": True}],
+        }
+    )
+    assert do_import_problems(campaign, "solutions", [line]).imported == 1
+    tree = Tree.objects.get(problem__external_id="claims")
+    step = Node.objects.get(tree=tree, depth=1)
+    do_store_probe(step, [True])
+    answer = Node.objects.get(tree=tree, depth=2)
+    do_edit_step(answer, "A: 230", version=1, editor=bob)
+    nodes = {node["id"]: node for node in get_tree_payload(tree, bob)["nodes"]}
+    assert (nodes[answer.pk]["source_correct"], nodes[answer.pk]["correctness"]) == (
+        True,
+        "correct",
+    )
+    assert nodes[step.pk]["values_stale"] is True
+    assert nodes[answer.pk]["values_stale"] is False
