@@ -34,7 +34,7 @@ export interface Me {
   is_staff: boolean;
 }
 
-export const TERMINAL_STATUSES = new Set(["succeeded", "failed", "cancelled"]);
+// Job statuses (active, finished) are defined once, in ./jobs.ts.
 export type Loop = Schemas["Loop"];
 export type ThreadEntry = Schemas["ThreadEntry"];
 export type Dag = Schemas["Dag"];

@@ -1,6 +1,7 @@
 // The export form's logic: the six formats and which filters each one reads, the form's state
 // turned into an API request (or errors by field), schedule timings, and the readable
 // summaries the exports page shows. Framework-free; the page is a thin layer over it.
+import { isActive } from "../api/jobStatus";
 
 export type ExportFormatId =
   "sft-journey" | "sft-shortcut" | "dpo" | "prm-stepwise" | "prm800k" | "steiner";
@@ -383,11 +384,9 @@ export function formatBytes(bytes: number): string {
 
 export const shortSha = (sha: string): string => (sha ? sha.slice(0, 10) : "");
 
-const ACTIVE = new Set(["queued", "running"]);
-
 /** Whether any export in the list is still being written (the page polls while so). */
 export const anyActive = (exports: readonly { status?: string }[]): boolean =>
-  exports.some((item) => ACTIVE.has(item.status ?? ""));
+  exports.some((item) => isActive(item.status));
 
 /** Progress as a percentage (0 when the total is not known yet). */
 export function percent(progress: { done?: number; total?: number } | undefined): number {

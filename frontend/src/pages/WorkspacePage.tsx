@@ -66,6 +66,9 @@ function Workspace({ problemId, store }: { problemId: number; store: WorkspaceSt
 
   useEffect(() => store.getState().setMe(me?.id ?? null), [store, me]);
 
+  // The job poller lives as long as the page: its timer is cleared on unmount.
+  useEffect(() => store.getState().watchJobs(), [store]);
+
   useEffect(() => {
     if (treeId === null) return;
     return connectTreeSocket(treeId, {

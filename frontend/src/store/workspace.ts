@@ -4,6 +4,7 @@
 import { createStore } from "zustand/vanilla";
 
 import { ApiError, del, get, patch, post, put } from "../api/client";
+import { cancelJob as cancelJobRequest, getJob, listTreeJobs } from "../api/jobs";
 import type { ProblemDetail } from "../api/types";
 import { applyTreeEvent, type TreeEvent } from "../model/events";
 import {
@@ -31,6 +32,7 @@ import {
   type Operation,
 } from "../model/undo";
 import type { SocketStatus } from "../realtime/treeSocket";
+import { createJobTracker } from "./jobs";
 
 export interface Conflict {
   nodeId: number;
@@ -48,7 +50,11 @@ export interface WorkspaceState {
   selected: number | null;
   collapsed: ReadonlySet<number>;
   lastChild: ReadonlyMap<number, number>;
+  /** Every job on this tree the tracker knows, as the server last said (store/jobs.ts). */
   jobs: ReadonlyMap<number, Job>;
+  /** The tree's jobs came from the server (the job log), or why they did not. */
+  jobsLoaded: boolean;
+  jobsError: string | null;
   viewers: ReadonlyMap<string, Viewer>;
   history: History;
   conflict: Conflict | null;
@@ -93,8 +99,16 @@ export interface WorkspaceActions {
   resolveConflict: (text: string | null) => Promise<void>;
   addStep: (parentId: number, text: string, kind: "step" | "answer") => Promise<ApiNode | null>;
   deleteStep: (nodeId: number) => Promise<void>;
-  runJob: (path: string, body: Record<string, unknown>) => Promise<Job | null>;
+  /** Start a job with a typed endpoint function (src/api/jobs.ts) and track it; null (and
+   * the error shown) when the server refused. */
+  runJob: (start: () => Promise<Job>) => Promise<Job | null>;
+  /** Take a copy of a job from an answer of the server (a loop's detail, a pause). */
+  trackJob: (job: Job) => void;
+  /** Track a job started elsewhere until it finishes; resolves with its final state. */
+  followJob: (job: Job) => Promise<Job>;
   cancelJob: (jobId: number) => Promise<void>;
+  /** Run the job poller while the page is mounted; returns its stop (an effect's cleanup). */
+  watchJobs: () => () => void;
   reviewSuggestion: (suggestionId: number, accept: boolean) => Promise<void>;
   undo: () => Promise<void>;
   redo: () => Promise<void>;
@@ -105,7 +119,6 @@ export type Workspace = WorkspaceState & WorkspaceActions;
 export type WorkspaceStore = ReturnType<typeof createWorkspaceStore>;
 
 const EMPTY_INDEX: TreeIndex = { root: null, nodes: new Map(), children: new Map() };
-const TERMINAL = new Set(["succeeded", "failed", "cancelled"]);
 
 function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
@@ -209,33 +222,29 @@ export function createWorkspaceStore() {
       }
     };
 
-    const trackJob = (job: Job) => {
-      set((state) => {
-        const jobs = new Map(state.jobs);
-        jobs.set(job.id, job);
-        return { jobs };
-      });
-      if (job.status && TERMINAL.has(job.status)) {
+    // The one job tracker: socket events first, polling only for quiet unfinished jobs.
+    const tracker = createJobTracker({
+      api: {
+        fetch: getJob,
+        cancel: cancelJobRequest,
+        listTree: (slug, tree) => listTreeJobs(slug, tree),
+      },
+      emit: (jobs) => set({ jobs }),
+      onFinish: (job) => {
         if (job.status === "failed") set({ error: `The ${job.kind} job failed: ${job.error}` });
         // New nodes arrived as events; a reload repairs anything a dropped socket missed.
         void getState().resync();
+      },
+    });
+    const loadJobs = async () => {
+      const { problem, treeId } = getState();
+      if (!problem || treeId === null) return;
+      try {
+        await tracker.loadTree(problem.navigation.campaign_slug, treeId);
+        set({ jobsLoaded: true, jobsError: null });
+      } catch (error) {
+        set({ jobsError: message(error) });
       }
-    };
-
-    const pollJob = (jobId: number) => {
-      const tick = async () => {
-        const known = getState().jobs.get(jobId);
-        if (!known || (known.status && TERMINAL.has(known.status))) return;
-        if (getState().connection !== "live") {
-          try {
-            trackJob(await get<Job>(`/jobs/${jobId}/`));
-          } catch {
-            // try again on the next tick
-          }
-        }
-        window.setTimeout(tick, 1000);
-      };
-      window.setTimeout(tick, 1000);
     };
 
     return {
@@ -247,6 +256,8 @@ export function createWorkspaceStore() {
       collapsed: new Set(),
       lastChild: new Map(),
       jobs: new Map(),
+      jobsLoaded: false,
+      jobsError: null,
       viewers: new Map(),
       history: EMPTY_HISTORY,
       conflict: null,
@@ -278,7 +289,9 @@ export function createWorkspaceStore() {
           });
         } catch (error) {
           fail(error);
+          return;
         }
+        await loadJobs();
       },
 
       async resync() {
@@ -342,7 +355,10 @@ export function createWorkspaceStore() {
       setMe: (me) => set({ me }),
       setSizes: (sizes) => set(sizes),
       setView: (view) => set({ view }),
-      setConnection: (connection) => set({ connection }),
+      setConnection: (connection) => {
+        tracker.setLive(connection === "live");
+        set({ connection });
+      },
       dismiss: () => set({ error: null, notice: null }),
 
       receive(event) {
@@ -351,9 +367,7 @@ export function createWorkspaceStore() {
           return;
         }
         if (event.type === "job.progress") {
-          const job = (event as Extract<TreeEvent, { type: "job.progress" }>).job;
-          const mine = getState().jobs.has(job.id);
-          if (mine || !(job.status && TERMINAL.has(job.status))) trackJob(job);
+          tracker.accept((event as Extract<TreeEvent, { type: "job.progress" }>).job);
           return;
         }
         if (event.type === "hello" || event.type === "pong") return;
@@ -468,11 +482,10 @@ export function createWorkspaceStore() {
         }
       },
 
-      async runJob(path, body) {
+      async runJob(start) {
         try {
-          const job = await post<Job>(path, body);
-          trackJob(job);
-          pollJob(job.id);
+          const job = await start();
+          tracker.accept(job);
           return job;
         } catch (error) {
           fail(error);
@@ -480,12 +493,24 @@ export function createWorkspaceStore() {
         }
       },
 
+      trackJob: (job) => tracker.accept(job),
+
+      followJob(job) {
+        tracker.accept(job);
+        return tracker.settled(job.id);
+      },
+
       async cancelJob(jobId) {
         try {
-          trackJob(await post<Job>(`/jobs/${jobId}/cancel/`));
+          await tracker.cancel(jobId);
         } catch (error) {
           fail(error);
         }
+      },
+
+      watchJobs() {
+        tracker.start();
+        return () => tracker.stop();
       },
 
       async reviewSuggestion(suggestionId, accept) {

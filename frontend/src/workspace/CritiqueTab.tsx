@@ -4,38 +4,36 @@
 import { useState } from "react";
 import { useShallow } from "zustand/react/shallow";
 
-import { get, post } from "../api/client";
-import type { Job, Loop, Page, ThreadEntry } from "../api/types";
+import { api } from "../api/client";
+import {
+  acceptLoop,
+  getLoop,
+  isActive,
+  pauseLoop,
+  resumeLoop,
+  startCritiqueLoop,
+  type Job,
+} from "../api/jobs";
+import type { ThreadEntry } from "../api/types";
 import { useFetch } from "../api/useFetch";
 import { ErrorNote } from "../components/ErrorNote";
 import { Markdown } from "../components/Markdown";
+import { newestFirst } from "../store/jobs";
 import { useWorkspace } from "./context";
 
-const ACTIVE = new Set(["queued", "running"]);
-
 export function CritiqueTab() {
-  const slug = useWorkspace((s) => s.problem?.navigation.campaign_slug ?? "");
-  const treeId = useWorkspace((s) => s.treeId);
   const selected = useWorkspace((s) => s.selected);
   const runJob = useWorkspace((s) => s.runJob);
-  const sessionLoops = useWorkspace(
+  // The tree's loops, from the job tracker (loaded from the server with the tree).
+  const ids = useWorkspace(
     useShallow((s) =>
-      [...s.jobs.values()].filter((job) => job.kind === "critique_loop").map((job) => job.id),
+      newestFirst(s.jobs)
+        .filter((job) => job.kind === "critique_loop")
+        .map((job) => job.id),
     ),
   );
-  const tick = useWorkspace((s) => s.critiqueTick);
   const [rounds, setRounds] = useState(3);
   const [chosen, setChosen] = useState<number | null>(null);
-  const loops = useFetch(
-    () =>
-      treeId === null
-        ? Promise.resolve({ count: 0, next: null, previous: null, results: [] } as Page<Job>)
-        : get<Page<Job>>(`/campaigns/${slug}/jobs/?kind=critique_loop&tree=${treeId}&limit=20`),
-    [slug, treeId, sessionLoops.join(","), tick],
-  );
-  const ids = [...new Set([...sessionLoops, ...(loops.data?.results ?? []).map((j) => j.id)])].sort(
-    (a, b) => b - a,
-  );
   const loopId = chosen ?? ids[0] ?? null;
 
   return (
@@ -46,7 +44,7 @@ export function CritiqueTab() {
           disabled={selected === null}
           onClick={() =>
             selected !== null &&
-            void runJob(`/nodes/${selected}/critique-loop/`, { rounds }).then(
+            void runJob(() => startCritiqueLoop(selected, { rounds })).then(
               (job) => job && setChosen(job.id),
             )
           }
@@ -87,18 +85,27 @@ export function CritiqueTab() {
 
 function LoopThread({ loopId }: { loopId: number }) {
   const tick = useWorkspace((s) => s.critiqueTick);
-  const jobStatus = useWorkspace((s) => s.jobs.get(loopId)?.status);
+  // The loop's state is the tracker's, the same the progress bars read: a paused loop never
+  // shows beside a running bar.
+  const job = useWorkspace((s) => s.jobs.get(loopId));
+  const trackJob = useWorkspace((s) => s.trackJob);
   const select = useWorkspace((s) => s.select);
   const index = useWorkspace((s) => s.index);
   const [error, setError] = useState<string | null>(null);
   const [critique, setCritique] = useState("");
   const [verdict, setVerdict] = useState<"accept" | "revise" | "reject">("revise");
   const [edit, setEdit] = useState<string | null>(null);
-  const loop = useFetch(() => get<Loop>(`/loops/${loopId}/`), [loopId, tick, jobStatus]);
-  /** True when the server took it: only then is what the expert typed cleared. */
-  const act = async (path: string, body?: unknown): Promise<boolean> => {
+  const loop = useFetch(async () => {
+    const data = await getLoop(loopId);
+    trackJob(data.job);
+    return data;
+  }, [loopId, tick, job?.status]);
+  /** True when the server took it: only then is what the expert typed cleared. The state
+   * shown is the server's answer, never a guess. */
+  const act = async (action: () => Promise<Job | unknown>): Promise<boolean> => {
     try {
-      await post(`/loops/${loopId}/${path}/`, body);
+      const answer = await action();
+      if (isJob(answer, loopId)) trackJob(answer);
       setError(null);
       loop.reload();
       return true;
@@ -107,21 +114,25 @@ function LoopThread({ loopId }: { loopId: number }) {
       return false;
     }
   };
-  const job = loop.data?.job;
+  const path = { params: { path: { id: loopId } } };
   const thread = loop.data?.thread ?? [];
   const proposals = thread.filter((entry) => entry.kind === "proposal");
   const current = proposals[proposals.length - 1];
   const currentId = current ? nodeIdOf(current) : null;
   const currentNode = currentId === null ? undefined : index.nodes.get(currentId);
-  const status = job?.status ?? "";
+  const status = job?.status ?? loop.data?.job.status ?? "";
   return (
     <div className="loop">
       <div className="loop-head">
         <strong>Loop #{loopId}</strong> <span className={`pill ${status}`}>{status}</span>
-        {ACTIVE.has(status) && <button onClick={() => void act("pause")}>Pause</button>}
-        {status === "paused" && <button onClick={() => void act("resume")}>Resume</button>}
-        {(status === "paused" || ACTIVE.has(status)) && (
-          <button className="primary" onClick={() => void act("accept", {})}>
+        {isActive(status) && (
+          <button onClick={() => void act(() => pauseLoop(loopId))}>Pause</button>
+        )}
+        {status === "paused" && (
+          <button onClick={() => void act(() => resumeLoop(loopId))}>Resume</button>
+        )}
+        {(status === "paused" || isActive(status)) && (
+          <button className="primary" onClick={() => void act(() => acceptLoop(loopId))}>
             Accept the current proposal
           </button>
         )}
@@ -165,9 +176,12 @@ function LoopThread({ loopId }: { loopId: number }) {
               />
               <button
                 onClick={() =>
-                  void act("edit", { text: edit, version: currentNode.version }).then(
-                    (ok) => ok && setEdit(null),
-                  )
+                  void act(() =>
+                    api.post("/api/v1/loops/{id}/edit/", {
+                      ...path,
+                      body: { text: edit, version: currentNode.version },
+                    }),
+                  ).then((ok) => ok && setEdit(null))
                 }
               >
                 Save proposal
@@ -190,9 +204,12 @@ function LoopThread({ loopId }: { loopId: number }) {
             <button
               disabled={!critique.trim()}
               onClick={() =>
-                void act("critiques", { verdict, text: critique }).then(
-                  (ok) => ok && setCritique(""),
-                )
+                void act(() =>
+                  api.post("/api/v1/loops/{id}/critiques/", {
+                    ...path,
+                    body: { verdict, text: critique },
+                  }),
+                ).then((ok) => ok && setCritique(""))
               }
             >
               Post critique
@@ -221,4 +238,16 @@ function entryText(entry: ThreadEntry): string {
 
 function verdictTone(verdict: string): string {
   return verdict === "accept" ? "good" : verdict === "reject" ? "bad" : "neutral";
+}
+
+/** The loop's own job, in an answer that may be a job (pause, resume, accept) or not. */
+function isJob(answer: unknown, loopId: number): answer is Job {
+  return (
+    !!answer &&
+    typeof answer === "object" &&
+    "id" in answer &&
+    "status" in answer &&
+    "kind" in answer &&
+    (answer as Job).id === loopId
+  );
 }

@@ -4,6 +4,7 @@ import { Background, Controls, ReactFlow, type Edge } from "@xyflow/react";
 import { useMemo } from "react";
 
 import { get } from "../api/client";
+import { startCluster } from "../api/jobs";
 import type { Dag } from "../api/types";
 import { useFetch } from "../api/useFetch";
 import { useSettled } from "../api/useSettled";
@@ -62,7 +63,7 @@ export function DagCanvas() {
             {dag.data.vertices.length} vertices for {nodeCount} steps
           </span>
         )}
-        <button onClick={() => void runJob(`/problems/${problemId}/cluster/`, {})}>
+        <button onClick={() => void runJob(() => startCluster(problemId))}>
           Cluster similar steps
         </button>
       </div>

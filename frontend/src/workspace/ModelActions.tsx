@@ -5,11 +5,10 @@ import { useShallow } from "zustand/react/shallow";
 import { get } from "../api/client";
 import type { Campaign, ModelProfile } from "../api/types";
 import { useFetch } from "../api/useFetch";
-import type { Job } from "../model/types";
+import { progressOf, type Job } from "../api/jobs";
+import { activeJobs } from "../store/jobs";
 import { expand, firstError, rollouts } from "./commands";
 import { useWorkspace, useWorkspaceStore } from "./context";
-
-const ACTIVE = new Set(["queued", "running"]);
 
 export function ModelActions() {
   const store = useWorkspaceStore();
@@ -98,9 +97,9 @@ function clamp(value: number, low: number, high: number): number {
 }
 
 export function JobBars() {
-  const jobs = useWorkspace(
-    useShallow((s) => [...s.jobs.values()].filter((job) => ACTIVE.has(job.status ?? ""))),
-  );
+  // Queued and running only, as the server last said: a cancelled job's bar goes at once, a
+  // paused loop has none.
+  const jobs = useWorkspace(useShallow((s) => activeJobs(s.jobs)));
   const cancel = useWorkspace((s) => s.cancelJob);
   if (jobs.length === 0) return null;
   return (
@@ -113,11 +112,10 @@ export function JobBars() {
 }
 
 function JobBar({ job, onCancel }: { job: Job; onCancel: () => void }) {
-  const done = Number(job.progress?.done ?? 0);
-  const total = Number(job.progress?.total ?? 0);
+  const { done, total } = progressOf(job);
   const share = total ? Math.round((100 * done) / total) : 0;
   return (
-    <div className="job-bar" data-testid="job-bar">
+    <div className="job-bar" data-testid="job-bar" data-job-id={job.id} data-status={job.status}>
       <div className="progress">
         <div
           className={`progress-bar${total ? "" : " indeterminate"}`}
@@ -127,7 +125,7 @@ function JobBar({ job, onCancel }: { job: Job; onCancel: () => void }) {
           {job.kind} {total ? `${done}/${total}` : job.status}
         </span>
       </div>
-      <button className="small" onClick={onCancel} title="Cancel this job">
+      <button className="small" onClick={onCancel} title="Cancel this job" aria-label="Cancel job">
         ✕
       </button>
     </div>

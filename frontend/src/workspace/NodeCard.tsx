@@ -3,6 +3,7 @@
 import { Handle, Position } from "@xyflow/react";
 import { memo } from "react";
 
+import { isActive } from "../api/jobStatus";
 import { consensus } from "../model/tree";
 import type { TreeNode } from "../model/types";
 import { showsStaleValues, sourceClaimConflict } from "../model/verdict";
@@ -14,7 +15,7 @@ function runningJobOn(
   id: number,
 ) {
   for (const job of jobs.values()) {
-    if (job.node === id && (job.status === "queued" || job.status === "running")) return true;
+    if (job.node === id && isActive(job.status)) return true;
   }
   return false;
 }

@@ -1,5 +1,6 @@
 // Every workspace command, in one registry: the keyboard, the help overlay and the buttons
 // all read it.
+import { startCritiqueLoop, startExpand, startFirstError, startRollouts } from "../api/jobs";
 import { createRegistry, type Command } from "../model/commands";
 import type { WorkspaceStore } from "../store/workspace";
 
@@ -18,23 +19,23 @@ const hasNode = (context: CommandContext) => state(context).selected !== null;
 
 export function expand(context: CommandContext): void {
   const { selected, expandK, runJob } = state(context);
-  if (selected !== null) void runJob(`/nodes/${selected}/expand/`, { k: expandK });
+  if (selected !== null) void runJob(() => startExpand(selected, { k: expandK }));
 }
 
 export function rollouts(context: CommandContext): void {
   const { selected, rolloutN, runJob } = state(context);
   if (selected !== null)
-    void runJob(`/nodes/${selected}/rollouts/`, { n: rolloutN, keep_branches: true });
+    void runJob(() => startRollouts(selected, { n: rolloutN, keep_branches: true }));
 }
 
 export function critiqueLoop(context: CommandContext): void {
   const { selected, runJob } = state(context);
-  if (selected !== null) void runJob(`/nodes/${selected}/critique-loop/`, { rounds: 3 });
+  if (selected !== null) void runJob(() => startCritiqueLoop(selected, { rounds: 3 }));
 }
 
 export function firstError(context: CommandContext): void {
   const { selected, runJob } = state(context);
-  if (selected !== null) void runJob(`/nodes/${selected}/first-error/`, {});
+  if (selected !== null) void runJob(() => startFirstError(selected));
 }
 
 const commands: Command<CommandContext>[] = [

@@ -1,12 +1,10 @@
 // Derive a long thought from the tree: a "derive" Job whose progress shows until it is done.
 import { useEffect, useRef, useState } from "react";
 
-import { post } from "../../api/client";
-import { followJob } from "../../api/jobs";
-import type { Job } from "../../api/types";
-import { TERMINAL_STATUSES } from "../../api/types";
+import { isFinished, progressOf, startDerive } from "../../api/jobs";
 import type { DeriveForm as DeriveFormState } from "../../model/longthought";
 import { DERIVE_DEFAULTS, deriveRequest } from "../../model/longthought";
+import { useWorkspace } from "../../workspace/context";
 import { ErrorNote } from "../ErrorNote";
 
 interface Props {
@@ -18,7 +16,10 @@ interface Props {
 export function DeriveForm({ problemId, onDerived }: Props) {
   const [form, setForm] = useState<DeriveFormState>(DERIVE_DEFAULTS);
   const [errors, setErrors] = useState<Record<string, string>>({});
-  const [job, setJob] = useState<Job | null>(null);
+  // The job's state is the workspace's job tracker's (websocket first, polling as fallback).
+  const [jobId, setJobId] = useState<number | null>(null);
+  const job = useWorkspace((s) => (jobId === null ? null : (s.jobs.get(jobId) ?? null)));
+  const followJob = useWorkspace((s) => s.followJob);
   const [error, setError] = useState<string | null>(null);
   const alive = useRef(true);
   useEffect(() => {
@@ -28,7 +29,7 @@ export function DeriveForm({ problemId, onDerived }: Props) {
     };
   }, []);
 
-  const running = job !== null && !TERMINAL_STATUSES.has(job.status ?? "");
+  const running = job !== null && !isFinished(job.status);
   const set = <K extends keyof DeriveFormState>(key: K, value: DeriveFormState[K]) => {
     setForm((current) => ({ ...current, [key]: value }));
     setErrors((current) => ({ ...current, [key]: "" }));
@@ -42,13 +43,14 @@ export function DeriveForm({ problemId, onDerived }: Props) {
     }
     setError(null);
     try {
-      const started = await post<Job>(`/problems/${problemId}/long-thoughts/`, checked.body);
-      const current = await followJob(started, setJob, () => alive.current);
-      if (current === null) return;
+      const started = await startDerive(problemId, checked.body);
+      setJobId(started.id);
+      const current = await followJob(started);
+      if (!alive.current) return;
       if (current.status === "succeeded") {
         const result = current.result as { long_thought?: number } | undefined;
         onDerived(result?.long_thought ?? null);
-        setJob(null);
+        setJobId(null);
       } else {
         setError(current.error || `The derivation ${current.status}.`);
       }
@@ -57,8 +59,8 @@ export function DeriveForm({ problemId, onDerived }: Props) {
     }
   }
 
-  const progress = job?.progress as { done?: number; total?: number } | undefined;
-  const share = progress?.total ? Math.round((100 * (progress.done ?? 0)) / progress.total) : 0;
+  const progress = job ? progressOf(job) : { done: 0, total: 0 };
+  const share = progress.total ? Math.round((100 * progress.done) / progress.total) : 0;
   const journey = form.style === "journey";
 
   return (

@@ -2,9 +2,9 @@
 // thought; rewrites that change a number are dropped. The result is a new draft.
 import { useEffect, useRef, useState } from "react";
 
-import { post } from "../../api/client";
-import { followJob } from "../../api/jobs";
-import type { Job, LongThought } from "../../api/types";
+import { progressOf, startSmooth } from "../../api/jobs";
+import type { LongThought } from "../../api/types";
+import { useWorkspace } from "../../workspace/context";
 
 interface Props {
   thought: LongThought;
@@ -13,7 +13,10 @@ interface Props {
 }
 
 export function SmoothButton({ thought, onSmoothed, onError }: Props) {
-  const [job, setJob] = useState<Job | null>(null);
+  // The job's state is the workspace's job tracker's (websocket first, polling as fallback).
+  const [jobId, setJobId] = useState<number | null>(null);
+  const job = useWorkspace((s) => (jobId === null ? null : (s.jobs.get(jobId) ?? null)));
+  const followJob = useWorkspace((s) => s.followJob);
   const alive = useRef(true);
   useEffect(() => {
     alive.current = true;
@@ -25,10 +28,11 @@ export function SmoothButton({ thought, onSmoothed, onError }: Props) {
 
   async function smooth() {
     try {
-      const started = await post<Job>(`/long-thoughts/${thought.id}/smooth/`, {});
-      const done = await followJob(started, setJob, () => alive.current);
-      if (done === null) return;
-      setJob(null);
+      const started = await startSmooth(thought.id);
+      setJobId(started.id);
+      const done = await followJob(started);
+      if (!alive.current) return;
+      setJobId(null);
       const result = done.result as { long_thought?: number } | undefined;
       if (done.status === "succeeded" && result?.long_thought) onSmoothed(result.long_thought);
       else onError(done.error || `The smoothing ${done.status}.`);
@@ -37,14 +41,16 @@ export function SmoothButton({ thought, onSmoothed, onError }: Props) {
     }
   }
 
-  const progress = job?.progress as { done?: number; total?: number } | undefined;
+  const progress = job ? progressOf(job) : null;
   return (
     <button
-      disabled={job !== null}
+      disabled={jobId !== null}
       onClick={() => void smooth()}
       title="Rewrite each passage with the campaign's model into one voice; a rewrite that changes a number is dropped. Makes a new draft."
     >
-      {job ? `Smoothing ${progress?.done ?? 0}/${progress?.total ?? "…"}` : "Smooth with the model"}
+      {jobId !== null
+        ? `Smoothing ${progress?.done ?? 0}/${progress?.total || "…"}`
+        : "Smooth with the model"}
     </button>
   );
 }

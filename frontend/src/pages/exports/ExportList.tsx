@@ -1,4 +1,5 @@
 // The campaign's exports, newest first: status and live progress, rows, size, checksum, files.
+import { isActive } from "../../api/jobStatus";
 import type { Export } from "../../api/types";
 import {
   describeFilters,
@@ -97,7 +98,7 @@ function ExportRow({ item }: { item: Export }) {
 
 function StatusCell({ item }: { item: Export }) {
   const progress = item.job?.progress as { done?: number; total?: number } | undefined;
-  if (item.status === "queued" || item.status === "running") {
+  if (isActive(item.status)) {
     const share = percent(progress);
     return (
       <div className="exp-running">
