@@ -15,7 +15,7 @@ ENV PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 \
 # demo reasoner, built once by the migrate step) are volumes shared by web and workers; they are
 # created here owned by that user, so a fresh named volume starts with the same owner.
 RUN useradd --create-home --uid 1000 arbor \
- && mkdir -p /data/media /data/models/demo \
+ && mkdir -p /data/media /data/models \
  && chown -R arbor:arbor /data
 WORKDIR /app
 COPY pyproject.toml README.md ./
