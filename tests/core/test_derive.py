@@ -16,6 +16,7 @@ from trees.core.derive import (
     index_tree,
     plan_from_data,
     plan_to_data,
+    quote_step,
     snippet,
 )
 
@@ -145,7 +146,7 @@ def test_the_pen_example_tries_the_wrong_division_then_backtracks_to_the_start()
     plan = derive_journey(pen_tree())
     assert plan == [
         Visit(2, "proceed"),
-        Visit(3, "backtrack", returns_to=1, reason="this leads to 18, not 8"),
+        Visit(3, "backtrack", returns_to=1, reason="this leads to 18, which is wrong"),
         Visit(5, "proceed"),
         Visit(6, "proceed"),
         Visit(7, "end"),
@@ -163,7 +164,50 @@ def test_the_pen_shortcut_is_the_right_path_alone() -> None:
 def test_a_wrong_branch_is_entered_at_most_max_depth_wrong_steps() -> None:
     plan = derive_journey(pen_tree(), max_depth_wrong=1)
     assert plan is not None
-    assert plan[0] == Visit(2, "backtrack", returns_to=1, reason="this leads to 18, not 8")
+    assert plan[0] == Visit(2, "backtrack", returns_to=1, reason="this leads to 18, which is wrong")
+
+
+def test_a_backtrack_reason_never_states_the_reference_answer() -> None:
+    """The old reason ("this leads to 18, not 8") taught the model the answer before it
+    derived it: a reason comes from the tree alone."""
+    for plan in (derive_journey(pen_tree()), derive_journey(pen_tree(), max_depth_wrong=1)):
+        reasons = [visit.reason for visit in plan or [] if visit.action == "backtrack"]
+        assert reasons and not any("8" in reason.replace("18", "") for reason in reasons)
+
+
+def test_a_wrong_branch_stops_before_a_step_that_only_states_its_answer() -> None:
+    plan = derive_journey(pen_tree(), max_depth_wrong=5)
+    assert [visit.node for visit in plan or []][:2] == [2, 3]  # not 4, "A: 18"
+    assert 4 not in [visit.node for visit in plan or []]
+
+
+def test_an_experts_note_on_a_wrong_step_is_the_reason_unless_it_gives_the_answer_away() -> None:
+    def tree_with(note: str) -> TreeView:
+        return make_tree(
+            [
+                (1, None, PEN_PROBLEM, {}),
+                (2, 1, "12 / 2 = 6", {"rating": -1, "note": note}),
+                (3, 2, "6 * 3 = 18", {}),
+                (5, 1, "12 / 3 = 4", {"rating": 1}),
+                (7, 5, "A: 8", {"is_terminal": True, "correctness": "correct"}),
+            ]
+        )
+
+    plan = derive_journey(tree_with("Pens come in threes, not twos."))
+    assert plan is not None
+    assert plan[1].reason == "\u201c12 / 2 = 6\u201d is wrong: Pens come in threes, not twos"
+    leaky = derive_journey(tree_with("It should be 8 dollars."))
+    assert leaky is not None and leaky[1].reason == "\u201c12 / 2 = 6\u201d is wrong"
+
+
+def test_a_long_step_is_quoted_by_its_first_whole_sentence() -> None:
+    text = (
+        "A third of 24 is 24 / 3 = 8 pens in each box. "
+        "Then the shop sells every box for two dollars and we count them all again."
+    )
+    assert quote_step(text) == "A third of 24 is 24 / 3 = 8 pens in each box."
+    assert quote_step("12 / 3 = 4\nA: 4") == "12 / 3 = 4"
+    assert "…" not in quote_step(" ".join(["word"] * 40))
 
 
 def test_no_wrong_turns_are_taken_when_max_wrong_is_zero() -> None:
@@ -235,7 +279,7 @@ def test_a_wrong_step_deep_in_a_branch_is_quoted_in_the_reason() -> None:
     )
     plan = derive_journey(tree)
     assert plan is not None
-    assert plan[1].reason == '"Halve the pens" is wrong'
+    assert plan[1].reason == "\u201cHalve the pens\u201d is wrong"
     assert derive_journey(tree, max_depth_wrong=1)[0].reason == "this step is wrong"  # type: ignore[index]
 
 
@@ -261,7 +305,7 @@ def test_a_plan_round_trips_through_plain_data() -> None:
         "node": 3,
         "action": "backtrack",
         "returns_to": 1,
-        "reason": "this leads to 18, not 8",
+        "reason": "this leads to 18, which is wrong",
     }
 
 

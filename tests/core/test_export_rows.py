@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from tests.core.test_derive import FEW, PEN_PROBLEM, make_tree, random_trees
 from trees.core.derive import TreeView, children
+from trees.core.export_contract import dpo_row_problems, prm_row_problems
 from trees.core.export_rows import (
     STEINER_LIMITS,
     dpo_solution_rows,
@@ -20,7 +21,9 @@ from trees.core.export_rows import (
     prm_stepwise_rows,
     root_to_leaf_paths,
     sft_row,
+    solution_text,
     spread_pairs,
+    state_answer_once,
     steiner_row,
     within_limits,
 )
@@ -60,6 +63,17 @@ def test_an_sft_row_is_a_trl_conversation_ending_with_the_answer() -> None:
     assert sft_row("q", "t", None)["messages"][1]["content"] == "t"
 
 
+def test_an_approved_thought_from_before_the_contract_states_its_answer_once() -> None:
+    assert state_answer_once("12 / 3 = 4\n4 * 2 = 8\nA: 8\n\nAnswer: 8") == (
+        "12 / 3 = 4\n4 * 2 = 8\n\nAnswer: 8"
+    )
+    assert state_answer_once("I checked every step.\n\nAnswer: 8") == (
+        "I checked every step.\n\nAnswer: 8"
+    )
+    assert state_answer_once("4 * 2 = 8\nA: 8") == "4 * 2 = 8\n\nAnswer: 8"
+    assert state_answer_once("My own words.") == "My own words."
+
+
 def test_a_steiner_row_has_the_same_conversational_shape() -> None:
     row = steiner_row("q", "<|reasoning_start|>…<|reasoning_end|>Answer: 8")
     assert list(row) == ["messages"]
@@ -84,19 +98,19 @@ def test_stepwise_rows_are_cut_after_the_first_false_step() -> None:
     rows = list(prm_stepwise_rows(labelled_tree()))
     assert rows == [
         {
-            "prompt": PEN_PROBLEM,
+            "prompt": PEN_PROBLEM + "\n",
             "completions": ["12 / 3 = 4", "4 * 2 = 8", "A: 8"],
             "labels": [True, True, True],
             "ratings": [1, 1, 1],
         },
         {
-            "prompt": PEN_PROBLEM,
+            "prompt": PEN_PROBLEM + "\n",
             "completions": ["12 / 3 = 4", "4 * 3 = 12"],
             "labels": [True, False],
             "ratings": [1, -1],
         },
         {
-            "prompt": PEN_PROBLEM,
+            "prompt": PEN_PROBLEM + "\n",
             "completions": ["12 / 3 = 4", "4 + 4 = 8"],
             "labels": [True, False],
             "ratings": [1, 0],
@@ -107,7 +121,7 @@ def test_stepwise_rows_are_cut_after_the_first_false_step() -> None:
 def test_zero_is_true_lets_a_neutral_step_continue_the_row() -> None:
     rows = list(prm_stepwise_rows(labelled_tree(), zero_is_true=True))
     assert rows[2] == {
-        "prompt": PEN_PROBLEM,
+        "prompt": PEN_PROBLEM + "\n",
         "completions": ["12 / 3 = 4", "4 + 4 = 8", "A: 8"],
         "labels": [True, True, True],
         "ratings": [1, 0, 1],
@@ -127,7 +141,7 @@ def test_stepwise_rows_stop_before_an_unlabelled_step_and_merge_shared_prefixes(
         ]
     )
     assert list(prm_stepwise_rows(tree)) == [
-        {"prompt": "q", "completions": ["a"], "labels": [True], "ratings": [1]}
+        {"prompt": "q\n", "completions": ["a"], "labels": [True], "ratings": [1]}
     ]
 
 
@@ -169,7 +183,7 @@ def test_stepwise_rows_are_the_maximal_labelled_prefixes_of_every_path(
 def test_a_plus_one_and_a_minus_one_sibling_make_a_step_pair() -> None:
     assert list(dpo_step_rows(labelled_tree())) == [
         {
-            "prompt": f"{PEN_PROBLEM}\n12 / 3 = 4",
+            "prompt": f"{PEN_PROBLEM}\n12 / 3 = 4\n",
             "chosen": "4 * 2 = 8",
             "rejected": "4 * 3 = 12",
         }
@@ -189,11 +203,11 @@ def test_step_pairs_at_the_root_use_the_problem_alone_spread_out_and_capped() ->
     )
     rows = list(dpo_step_rows(tree))
     assert [(r["prompt"], r["chosen"], r["rejected"]) for r in rows] == [
-        ("q", "good 1", "bad 1"),
-        ("q", "good 2", "bad 2"),
-        ("q", "good 1", "bad 2"),
-        ("q", "good 2", "good  1"),
-        ("q", "good 2", "bad 1"),
+        ("q\n", "good 1", "bad 1"),
+        ("q\n", "good 2", "bad 2"),
+        ("q\n", "good 1", "bad 2"),
+        ("q\n", "good 2", "good  1"),
+        ("q\n", "good 2", "bad 1"),
     ]
     capped = list(dpo_step_rows(tree, max_pairs_per_parent=2))
     assert [(r["chosen"], r["rejected"]) for r in capped] == [
@@ -206,14 +220,14 @@ def test_solution_pairs_put_a_correct_path_against_an_incorrect_one() -> None:
     rows = list(dpo_solution_rows(labelled_tree(), max_pairs=10))
     assert rows == [
         {
-            "prompt": PEN_PROBLEM,
-            "chosen": "12 / 3 = 4\n4 * 2 = 8\nA: 8",
-            "rejected": "12 / 3 = 4\n4 * 3 = 12\nA: 12",
+            "prompt": PEN_PROBLEM + "\n",
+            "chosen": "12 / 3 = 4\n4 * 2 = 8\n\nAnswer: 8",
+            "rejected": "12 / 3 = 4\n4 * 3 = 12\n\nAnswer: 12",
         },
         {
-            "prompt": PEN_PROBLEM,
-            "chosen": "12 / 3 = 4\n4 + 4 = 8\nA: 8",
-            "rejected": "12 / 3 = 4\n4 * 3 = 12\nA: 12",
+            "prompt": PEN_PROBLEM + "\n",
+            "chosen": "12 / 3 = 4\n4 + 4 = 8\n\nAnswer: 8",
+            "rejected": "12 / 3 = 4\n4 * 3 = 12\n\nAnswer: 12",
         },
     ]
     assert list(dpo_solution_rows(labelled_tree(), max_pairs=0)) == []
@@ -237,10 +251,50 @@ def test_solution_pairs_are_capped_distinct_and_deterministic(
     assert rows == list(dpo_solution_rows(tree, max_pairs=max_pairs))
     assert len(rows) <= max_pairs
     terminals = [s for s in tree.steps.values() if s.is_terminal and s.id != tree.root]
-    correct = sum(s.correctness == "correct" for s in terminals)
-    incorrect = sum(s.correctness == "incorrect" for s in terminals)
-    assert len(rows) == min(max_pairs, correct * incorrect)
+    correct = [solution_text(tree, s.id) for s in terminals if s.correctness == "correct"]
+    incorrect = [solution_text(tree, s.id) for s in terminals if s.correctness == "incorrect"]
+    differ = sum(" ".join(a.split()) != " ".join(b.split()) for a in correct for b in incorrect)
+    assert len(rows) == min(max_pairs, differ)
     assert all(round_trips(row) for row in rows)
+    assert all(dpo_row_problems(row) == [] for row in rows)
+
+
+def test_a_solution_pair_whose_sides_read_the_same_is_never_emitted() -> None:
+    tree = make_tree(
+        [
+            (1, None, "q", {}),
+            (2, 1, "A: 8", {"is_terminal": True, "correctness": "correct"}),
+            (3, 1, "A:  8", {"is_terminal": True, "correctness": "incorrect"}),
+            (4, 1, "A: 9", {"is_terminal": True, "correctness": "incorrect"}),
+        ]
+    )
+    rows = list(dpo_solution_rows(tree, max_pairs=5))
+    assert rows == [{"prompt": "q\n", "chosen": "Answer: 8", "rejected": "Answer: 9"}]
+
+
+def test_a_dpo_prompt_ends_where_its_completion_begins() -> None:
+    """TRL joins prompt + completion verbatim: without a separator the step ran into the
+    question ("…cost?12 / 3 = 4")."""
+    for row in [*dpo_step_rows(labelled_tree()), *dpo_solution_rows(labelled_tree(), max_pairs=3)]:
+        joined = row["prompt"] + row["chosen"]
+        assert "?12" not in joined and joined.startswith(PEN_PROBLEM + "\n12 / 3 = 4\n")
+        assert dpo_row_problems(row) == []
+
+
+def test_soft_labels_are_current_monte_carlo_values_beside_the_booleans() -> None:
+    tree = make_tree(
+        [
+            (1, None, "q", {}),
+            (2, 1, "a", {"rating": 1, "value": 0.75}),
+            (3, 2, "b", {"rating": 1, "value": 0.5, "value_stale": True}),
+            (4, 3, "c", {"rating": -1}),
+        ]
+    )
+    (row,) = prm_stepwise_rows(tree, soft_labels=True)
+    assert row["labels"] == [True, True, False]
+    assert row["values"] == [0.75, None, None]  # stale, then never estimated
+    assert prm_row_problems(row) == []
+    assert "values" not in next(iter(prm_stepwise_rows(tree)))
 
 
 def parse_prm800k(rows: list[dict[str, Any]]) -> list[ProblemRecord]:

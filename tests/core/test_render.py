@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from tests.core.test_derive import FEW, make_tree, pen_tree, random_trees
 from trees.core.derive import TreeView, Visit, derive_journey, derive_shortcut
+from trees.core.export_contract import sft_row_problems
 from trees.core.export_rows import sft_row
 from trees.core.render import (
     TRANSITIONS,
@@ -18,18 +19,31 @@ from trees.core.render import (
     reflection_counts,
     render_prose,
     render_steiner,
+    shown_text,
     thought_stats,
 )
 
 
 def check_spans(tree: TreeView, plan: list[Visit], rendered: RenderedThought) -> None:
-    """Spans follow the plan, do not overlap, and slice the text to each step's text."""
-    assert [node for node, _, _ in rendered.spans] == [visit.node for visit in plan]
+    """Spans follow the plan's steps that show text, do not overlap, and slice the text to
+    each step's shown text (its own answer statement left out)."""
+    shown = [visit.node for visit in plan if shown_text(tree, visit.node)]
+    assert [node for node, _, _ in rendered.spans] == shown
     previous_end = 0
     for node, start, end in rendered.spans:
         assert previous_end <= start <= end <= rendered.thought_end
-        assert rendered.text[start:end] == tree.steps[node].text.strip()
+        assert rendered.text[start:end] == shown_text(tree, node)
         previous_end = end
+
+
+def steiner_endings(tree: TreeView, plan: list[Visit]) -> list[str]:
+    """The step endings Steiner text should have: one per step that shows text (or turns
+    back), the last one "end"."""
+    shown = [v for v in plan if shown_text(tree, v.node) or v.action == "backtrack"]
+    return [
+        "backtrack" if v.action == "backtrack" else ("end" if i == len(shown) - 1 else "proceed")
+        for i, v in enumerate(shown)
+    ]
 
 
 def check_steiner_grammar(text: str, tokens: SteinerTokens) -> list[str]:
@@ -66,10 +80,9 @@ def test_the_pen_journey_reads_as_prose_with_a_transition() -> None:
     assert rendered.text == (
         "12 / 2 = 6\n"
         "6 * 3 = 18\n"
-        "Wait, this leads to 18, not 8. Going back to the start.\n"
+        "Wait, this leads to 18, which is wrong. Going back to the start.\n"
         "12 / 3 = 4\n"
         "4 * 2 = 8\n"
-        "A: 8\n"
         "\n"
         "Answer: 8"
     )
@@ -89,9 +102,49 @@ def test_a_transition_names_the_step_reasoning_returns_to() -> None:
     )
     rendered = render_prose(tree, derive_journey(tree) or [], transitions=["Hold on,"])
     assert (
-        "\nHold on, this step is wrong. Going back to: First we count every pen in the shop…\n"
-        in (rendered.text)
+        "\nHold on, this step is wrong. Going back to "
+        "\u201cFirst we count every pen in the shop carefully today\u201d.\n"
+    ) in rendered.text
+    assert "…" not in rendered.text
+
+
+def test_the_answer_is_stated_once_even_when_steps_state_it() -> None:
+    """SFT rows ended "…\\nA: 18\\n\\nAnswer: 18", and a wrong branch kept its own answer line
+    before the backtrack: now the steps' answer statements are left out of the thought."""
+    tree = make_tree(
+        [
+            (1, None, "q", {}),
+            (2, 1, "12 / 2 = 6, so the answer is 6.", {"rating": -1}),
+            (3, 1, "12 / 3 = 4", {"rating": 1}),
+            (4, 3, "4 * 2 = 8\nA: 8", {"is_terminal": True, "correctness": "correct"}),
+        ]
     )
+    rendered = render_prose(tree, derive_journey(tree) or [])
+    assert rendered.text == (
+        "12 / 2 = 6.\n"
+        "Wait, this step is wrong. Going back to the start.\n"
+        "12 / 3 = 4\n"
+        "4 * 2 = 8\n\n"
+        "Answer: 8"
+    )
+    row = sft_row(tree.problem, rendered.thought, rendered.answer)
+    assert sft_row_problems(row, reference="8") == []
+    steiner = render_steiner(tree, derive_journey(tree) or [])
+    assert steiner.text.count("8") == 2 and steiner.text.endswith("<|reasoning_end|>Answer: 8")
+
+
+def test_a_stored_plan_whose_reason_names_the_reference_answer_renders_a_neutral_one() -> None:
+    tree = pen_tree()
+    plan = [
+        Visit(2, "backtrack", returns_to=1, reason="this leads to 18, not 8"),
+        Visit(5, "proceed"),
+        Visit(6, "proceed"),
+        Visit(7, "end"),
+    ]
+    rendered = render_prose(tree, plan)
+    assert "Wait, this does not work. Going back to the start." in rendered.text
+    assert "not 8" not in rendered.text
+    assert "not 8" not in render_steiner(tree, plan).text
 
 
 def test_transitions_cycle_through_the_list() -> None:
@@ -107,7 +160,7 @@ def test_transitions_cycle_through_the_list() -> None:
 def test_the_shortcut_renders_without_transitions_and_feeds_an_sft_row() -> None:
     tree = pen_tree()
     rendered = render_prose(tree, derive_shortcut(tree) or [])
-    assert rendered.text == "12 / 3 = 4\n4 * 2 = 8\nA: 8\n\nAnswer: 8"
+    assert rendered.text == "12 / 3 = 4\n4 * 2 = 8\n\nAnswer: 8"
     row = sft_row(tree.problem, rendered.thought, rendered.answer)
     assert row["messages"][1]["content"] == rendered.text
 
@@ -120,7 +173,6 @@ def test_the_pen_journey_in_steiner_format_backtracks_then_proceeds() -> None:
         "proceed",
         "backtrack",
         "proceed",
-        "proceed",
         "end",
     ]
     assert rendered.text.startswith(
@@ -130,7 +182,7 @@ def test_the_pen_journey_in_steiner_format_backtracks_then_proceeds() -> None:
     assert rendered.text.endswith("<|reasoning_step_end|><|reasoning_end|>Answer: 8")
     assert rendered.thought.endswith("<|reasoning_end|>")
     assert (
-        "<|reasoning_step_reflection_start|>This leads to 18, not 8."
+        "<|reasoning_step_reflection_start|>This leads to 18, which is wrong."
         "<|reasoning_step_reflection_end|><|reasoning_step_end|><|reasoning_backtrack|>"
     ) in rendered.text
     check_spans(tree, plan, rendered)
@@ -151,10 +203,9 @@ def test_steiner_step_parts_come_in_order_and_tokens_can_be_renamed() -> None:
         "[reasoning_start][step_start][name_start]Count groups[name_end]"
         "[thought_start]12 / 3 = 4 groups.[thought_end]"
         "[summary_start]Four groups.[summary_end][reflection_start]Looks right.[reflection_end]"
-        "[step_end][proceed][step_start][thought_start]A: 8[thought_end][step_end]"
-        "[reasoning_end]Answer: 8"
+        "[step_end][reasoning_end]Answer: 8"
     )
-    assert check_steiner_grammar(rendered.text, tokens) == ["proceed", "end"]
+    assert check_steiner_grammar(rendered.text, tokens) == ["end"]
 
 
 @FEW
@@ -171,11 +222,12 @@ def test_spans_cover_each_passage_in_order_in_both_renderings(
     assert prose.backtracks == backtracks
     # Each default transition holds exactly one reflection phrase; step texts hold none.
     assert sum(reflection_counts(prose.text).values()) == backtracks
-    assert prose.text.endswith(f"\n\nAnswer: {prose.answer}")
+    ending = f"\n\nAnswer: {prose.answer}" if prose.thought else f"Answer: {prose.answer}"
+    assert prose.text == prose.thought + ending
     steiner = render_steiner(tree, plan)
     check_spans(tree, plan, steiner)
     endings = check_steiner_grammar(steiner.text, SteinerTokens())
-    assert endings == [visit.action for visit in plan]
+    assert endings == steiner_endings(tree, plan)
     assert thought_stats(steiner.text)["backtrack_tokens"] == backtracks
 
 

@@ -13,11 +13,18 @@ very deep, and each tree is indexed once in O(n).
 from __future__ import annotations
 
 import random
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from trees.core.answers import extract_answer
+from trees.core.export_contract import (
+    CLOSE_QUOTE,
+    OPEN_QUOTE,
+    mentions_answer,
+    strip_answer_statements,
+)
 
 ACTIONS = ("proceed", "backtrack", "end")
 CORRECTNESS = ("unknown", "correct", "incorrect")
@@ -40,6 +47,13 @@ class StepView:
     # Optional Steiner step parts: title, summary, reflection. Left out of the hash so a
     # StepView stays hashable although a dict is not.
     parts: dict[str, str] = field(default_factory=dict, hash=False)
+    # The note of the label that set `rating` to -1 (gold first), if it has one: a backtrack
+    # may say why the step is wrong in the expert's words.
+    note: str = ""
+    # Monte-Carlo soft value (fraction of rollouts correct), and whether the step's text (or one
+    # below it) changed since it was estimated: a stale value is not current.
+    value: float | None = None
+    value_stale: bool = False
 
 
 @dataclass(frozen=True)
@@ -293,54 +307,104 @@ def _first_child(index: TreeIndex, node: int) -> int | None:
     return kids[0] if kids else None
 
 
+def _answer_only(step: StepView) -> bool:
+    return step.is_terminal and not strip_answer_statements(step.text)
+
+
 def _wrong_branch(index: TreeIndex, start: int, depth: int) -> list[int]:
+    """The steps a wrong turn visits: from `start`, first children, at most `depth` of them,
+    stopping before a terminal that only states an answer (a wrong branch never states its
+    answer as an answer: the backtrack names it, once)."""
     branch = [start]
     while len(branch) < depth:
         child = _first_child(index, branch[-1])
-        if child is None:
+        if child is None or _answer_only(index.tree.steps[child]):
             break
         branch.append(child)
     return branch
 
 
 def snippet(text: str, words: int = SNIPPET_WORDS) -> str:
-    """The first `words` words of `text` on one line, with an ellipsis when cut short."""
+    """The first `words` words of `text` on one line, with an ellipsis when cut short (for
+    previews; transitions quote whole steps with `quote_step` instead)."""
     parts = text.split(None, words)
     if len(parts) > words:
         return " ".join(parts[:words]) + "…"
     return " ".join(parts)
 
 
-def backtrack_reason(index: TreeIndex, branch: list[int]) -> str:
-    """A short clause saying why a wrong branch is abandoned.
+# A step longer than this (in words) is referred to by its first sentence, if it has several.
+QUOTE_WORDS = 16
+_SENTENCE_RE = re.compile(r"(?<=[.!?])\s+(?=\S)")
 
-    When every answer below the branch is wrong it names the one the branch reaches ("this
-    leads to 18, not 8"), looking past the visited steps if need be; otherwise it says the
-    step rated -1 is wrong, quoting it (or its Steiner summary) when it is not the last step
-    visited.
+
+def quote_step(text: str) -> str:
+    """How a transition refers to a step, never cut mid-sentence: the step's first line
+    whole, or, when that line is long and has several sentences, its first sentence whole.
+    Answer statements are left out (the answer is stated once, at the end)."""
+    shown = strip_answer_statements(text)
+    line = shown.splitlines()[0].strip() if shown else ""
+    if len(line.split()) > QUOTE_WORDS:
+        sentences = _SENTENCE_RE.split(line, maxsplit=1)
+        if len(sentences) > 1:
+            return sentences[0]
+    return line
+
+
+def quoted(text: str) -> str:
+    return f"{OPEN_QUOTE}{text}{CLOSE_QUOTE}"
+
+
+def clean_note(note: str, reference: str) -> str:
+    """An expert's note on a -1 label as a clause of a transition: one line, no final period;
+    empty when it would state the reference answer (the model must not learn the answer
+    before deriving it) or quote text in a way transitions do not."""
+    text = " ".join(note.split()).rstrip(".")
+    if not text or OPEN_QUOTE in text or CLOSE_QUOTE in text or "…" in text:
+        return ""
+    if reference.strip() and mentions_answer(text, reference):
+        return ""
+    return text
+
+
+def backtrack_reason(index: TreeIndex, branch: list[int]) -> str:
+    """A short clause saying why a wrong branch is abandoned, from the tree alone.
+
+    From what the tree knows, never from the reference answer: the first visited step rated
+    -1 ("this step is wrong" when it is the step just written, else the step quoted whole)
+    with its label's note when there is one; else, when every answer below the branch is
+    wrong, the answer it reaches ("this leads to 18, which is wrong", looking past the
+    visited steps if need be); else the step rated -1 without a note.
     """
     tree = index.tree
     steps = tree.steps
+    reference = tree.reference_answer.strip()
+    wrong = ""
+    for position, node in enumerate(branch):
+        step = steps[node]
+        if step.rating != -1:
+            continue
+        shown = quote_step(step.parts.get("summary") or step.text)
+        if not shown:
+            wrong = "this answer is wrong"
+        elif position == len(branch) - 1:
+            wrong = "this step is wrong"
+        else:
+            wrong = f"{quoted(shown)} is wrong"
+        note = clean_note(step.note, reference)
+        if note:
+            return f"{wrong}: {note}"
+        break
     start = branch[0]
     if index.dead[start]:
         node: int | None = branch[-1] if index.has_answer[branch[-1]] else start
         while node is not None and not steps[node].is_terminal:
             node = _first_child(index, node)
         answer = extract_answer(steps[node].text) if node is not None else None
-        reference = tree.reference_answer.strip()
-        if not answer:
-            return "this does not lead to the right answer"
-        if reference and " ".join(answer.split()) != " ".join(reference.split()):
-            return f"this leads to {answer}, not {reference}"
-        return f"this leads to {answer}, which is wrong"
-    for node in branch[:-1]:
-        step = steps[node]
-        if step.rating == -1:
-            # The wrong step is further up than the one just written: say which it was.
-            quoted = snippet(step.parts.get("summary") or step.text)
-            if quoted:
-                return f'"{quoted}" is wrong'
-    return "this step is wrong"
+        if answer and not (reference and mentions_answer(answer, reference)):
+            return f"this leads to {answer}, which is wrong"
+        return wrong or "this does not lead to a right answer"
+    return wrong or "this step is wrong"
 
 
 def plan_to_data(plan: Iterable[Visit]) -> list[dict[str, Any]]:

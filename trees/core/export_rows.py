@@ -1,5 +1,8 @@
 """Rows of each export format, built from a plain tree snapshot (`trees.core.derive.TreeView`).
 
+What each row promises (separators, the answer line, label mapping) is the export contract,
+`trees.core.export_contract`; the functions here build rows that keep it.
+
 Every function returns or yields plain dicts with a fixed key order, ready for json.dumps, in
 a deterministic order (depth-first, siblings in order). Shapes by example: shared/FORMATS.md.
 Writing files, manifests and token limits (with the target tokenizer) belong to the caller;
@@ -14,7 +17,17 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from trees.core.answers import extract_answer
 from trees.core.derive import TreeView, children, preorder
+from trees.core.export_contract import (
+    ANSWER_BREAK,
+    ANSWER_PREFIX,
+    SOFT_LABEL_COLUMN,
+    STEP_SEPARATOR,
+    answer_line,
+    answer_statements,
+    strip_answer_statements,
+)
 from trees.core.steps import normalize_step
 
 # Steiner kept samples with reasoning under 4,096 tokens and everything under 8,192.
@@ -40,10 +53,31 @@ def sft_row(problem: str, thought_text: str, answer: str | None) -> dict[str, An
     if answer is None:
         content = thought
     elif thought:
-        content = f"{thought}\n\nAnswer: {answer}"
+        content = f"{thought}{ANSWER_BREAK}{answer_line(answer)}"
     else:
-        content = f"Answer: {answer}"
+        content = answer_line(answer)
     return _messages(problem, content)
+
+
+def state_answer_once(text: str) -> str:
+    """A reviewed long thought's text with its answer stated once, as the contract says: the
+    last line `Answer: x` after a blank line, other answer statements left out. Text that
+    already keeps the contract, or states no answer at all, is returned as it is; a text whose
+    only statement is another form (`A: 8` as its last line) gets it as `Answer: 8`.
+
+    Thoughts approved before the contract ended "…\nA: 8\n\nAnswer: 8"; this is what makes
+    them say it once."""
+    text = text.rstrip()
+    head, _, last = text.rpartition("\n")
+    if not last.startswith(ANSWER_PREFIX):
+        answer = extract_answer(last) if answer_statements(last) else None
+        if answer is None:
+            return text
+        last = answer_line(answer)
+    if answer_statements(text) == 1 and (not head or head.endswith("\n")):
+        return text
+    thought = strip_answer_statements(head)
+    return f"{thought}{ANSWER_BREAK}{last}" if thought else last
 
 
 def steiner_row(problem: str, rendered_text: str) -> dict[str, Any]:
@@ -90,8 +124,15 @@ def _label(rating: int, zero_is_true: bool) -> bool:
     return rating == 1 or (rating == 0 and zero_is_true)
 
 
-def prm_stepwise_rows(tree: TreeView, *, zero_is_true: bool = False) -> Iterator[dict[str, Any]]:
+def prm_stepwise_rows(
+    tree: TreeView, *, zero_is_true: bool = False, soft_labels: bool = False
+) -> Iterator[dict[str, Any]]:
     """TRL stepwise-supervision rows: prompt, completions, labels, and ratings beside them.
+
+    The prompt is the problem followed by the step separator (the trainer tokenizes prompt and
+    steps apart and joins them, so this is where the completion begins). With `soft_labels`,
+    a `values` column beside the labels holds each step's Monte-Carlo soft value, or None
+    where the step has none or its value is stale (its text, or one below it, changed since).
 
     Each root-to-leaf path is cut after its first false step (+1 is true, -1 false, 0 false
     unless `zero_is_true`) and before its first unlabelled step, since every completion needs
@@ -102,38 +143,79 @@ def prm_stepwise_rows(tree: TreeView, *, zero_is_true: bool = False) -> Iterator
     """
     steps = tree.steps
     kids = children(tree)
+    prompt = tree.problem.strip() + STEP_SEPARATOR
     texts: list[str] = []
     ratings: list[int] = []
+    values: list[float | None] = []
     stack = [(child, 0) for child in reversed(kids[tree.root])]
     while stack:
         node, depth = stack.pop()
-        rating = steps[node].rating
+        step = steps[node]
+        rating = step.rating
         if rating is None:
             continue  # The parent's row, if any, is emitted when the parent is visited.
-        del texts[depth:], ratings[depth:]
-        texts.append(steps[node].text.strip())
+        del texts[depth:], ratings[depth:], values[depth:]
+        texts.append(step.text.strip())
         ratings.append(rating)
+        values.append(current_value(step.value, step.value_stale))
         labelled = [child for child in kids[node] if steps[child].rating is not None]
         if _label(rating, zero_is_true) and labelled:
             stack.extend((child, depth + 1) for child in reversed(labelled))
             continue
-        yield {
-            "prompt": tree.problem,
+        row: dict[str, Any] = {
+            "prompt": prompt,
             "completions": list(texts),
             "labels": [_label(r, zero_is_true) for r in ratings],
             "ratings": list(ratings),
         }
+        if soft_labels:
+            row[SOFT_LABEL_COLUMN] = list(values)
+        yield row
 
 
-def _path_text(tree: TreeView, node: int) -> str:
-    """The steps from the root's child down to `node`, one per line."""
+def current_value(value: float | None, stale: bool) -> float | None:
+    """A soft label: the Monte-Carlo value as a float in [0, 1], None when missing or stale."""
+    if value is None or stale:
+        return None
+    return min(1.0, max(0.0, float(value)))
+
+
+def _path_texts(tree: TreeView, node: int) -> list[str]:
+    """The step texts from the root's child down to `node`."""
     steps = tree.steps
     texts: list[str] = []
     current: int | None = node
     while current is not None and current != tree.root:
         texts.append(steps[current].text.strip())
         current = steps[current].parent
-    return "\n".join(reversed(texts))
+    return texts[::-1]
+
+
+def _path_text(tree: TreeView, node: int) -> str:
+    """The steps from the root's child down to `node`, one per line."""
+    return STEP_SEPARATOR.join(_path_texts(tree, node))
+
+
+def dpo_prompt(problem: str, steps: list[str]) -> str:
+    """A preference prompt: the problem and the steps so far, each followed by the step
+    separator, so that prompt + completion (TRL joins them verbatim) reads as one text."""
+    return "".join(text + STEP_SEPARATOR for text in [problem.strip(), *steps])
+
+
+def solution_text(tree: TreeView, node: int) -> str:
+    """A full path as a completion, in the SFT rows' form: the steps one per line with their
+    own answer statements left out, then a blank line and "Answer: x" (x from the terminal;
+    for a correct terminal that states none, the reference). A path whose answer cannot be
+    read keeps its text as it is."""
+    texts = _path_texts(tree, node)
+    answer = extract_answer(texts[-1]) if texts else None
+    if answer is None and tree.steps[node].correctness == "correct":
+        answer = tree.reference_answer.strip() or None
+    if answer is None:
+        return STEP_SEPARATOR.join(texts)
+    shown = [text for text in map(strip_answer_statements, texts) if text]
+    body = STEP_SEPARATOR.join(shown)
+    return f"{body}{ANSWER_BREAK}{answer_line(answer)}" if body else answer_line(answer)
 
 
 def dpo_step_rows(
@@ -144,7 +226,8 @@ def dpo_step_rows(
 
     Pairs come in `spread_pairs` order over the children in sibling order, up to
     `max_pairs_per_parent`. Pairs whose two steps read the same (after whitespace
-    normalisation) are skipped: they teach no preference.
+    normalisation) are skipped: they teach no preference. The prompt ends with the step
+    separator (`dpo_prompt`).
     """
     steps = tree.steps
     kids = children(tree)
@@ -154,8 +237,7 @@ def dpo_step_rows(
         bad = [child for child in below if steps[child].rating == -1]
         if not good or not bad:
             continue
-        prefix = _path_text(tree, parent)
-        prompt = f"{tree.problem}\n{prefix}" if prefix else tree.problem
+        prompt = dpo_prompt(tree.problem, _path_texts(tree, parent))
         made = 0
         for i, j in spread_pairs(len(good), len(bad)):
             if max_pairs_per_parent is not None and made >= max_pairs_per_parent:
@@ -181,9 +263,11 @@ def spread_pairs(n_chosen: int, n_rejected: int) -> Iterator[tuple[int, int]]:
 def dpo_solution_rows(tree: TreeView, *, max_pairs: int) -> Iterator[dict[str, Any]]:
     """Solution-level preference rows: a correct full path chosen over an incorrect one.
 
-    Full paths end at terminals, graded by the verifier (unknown ones are left out). Pairing
+    Full paths end at terminals, graded by the verifier (unknown ones are left out), and read
+    as `solution_text` shows them; the prompt is the problem and the step separator. Pairing
     is deterministic, in `spread_pairs` order over the paths in depth-first order, so the
-    first pairs use as many different paths as possible. At most `max_pairs` rows.
+    first pairs use as many different paths as possible; a pair whose two sides read the same
+    is skipped. At most `max_pairs` rows.
     """
     if max_pairs <= 0:
         return
@@ -205,17 +289,19 @@ def dpo_solution_rows(tree: TreeView, *, max_pairs: int) -> Iterator[dict[str, A
 
     def text_of(node: int) -> str:
         if node not in texts:
-            texts[node] = _path_text(tree, node)
+            texts[node] = solution_text(tree, node)
         return texts[node]
 
-    for _, (i, j) in zip(
-        range(max_pairs), spread_pairs(len(correct), len(incorrect)), strict=False
-    ):
-        yield {
-            "prompt": tree.problem,
-            "chosen": text_of(correct[i]),
-            "rejected": text_of(incorrect[j]),
-        }
+    prompt = dpo_prompt(tree.problem, [])
+    made = 0
+    for i, j in spread_pairs(len(correct), len(incorrect)):
+        if made >= max_pairs:
+            break
+        chosen, rejected = text_of(correct[i]), text_of(incorrect[j])
+        if normalize_step(chosen) == normalize_step(rejected):
+            continue
+        made += 1
+        yield {"prompt": prompt, "chosen": chosen, "rejected": rejected}
 
 
 def prm800k_rows(

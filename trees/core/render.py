@@ -16,18 +16,31 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from trees.core.answers import extract_answer
-from trees.core.derive import TreeView, Visit, snippet
+from trees.core.derive import TreeView, Visit, quote_step, quoted
+from trees.core.export_contract import (
+    ANSWER_BREAK,
+    CLOSE_QUOTE,
+    OPEN_QUOTE,
+    TRANSITIONS,
+    answer_line,
+    mentions_answer,
+    strip_answer_statements,
+)
 
-TRANSITIONS = ("Wait,", "Hmm,", "Let me check that again:", "Alternatively,")
+# Said when a stored plan's reason would break the contract (an older derivation's reason
+# naming the reference answer or quoting a cut step).
+FALLBACK_REASON = "this does not work"
 
 
 @dataclass
 class RenderedThought:
     """A rendered long thought.
 
-    text: the thought followed by its final answer; `thought_end` is where the reasoning stops
-    and the answer part begins, so `thought` is the text without it. spans: (node_id, start,
-    end) for each step's passage, in text order, with text[start:end] the step's own text.
+    text: the thought followed by its final answer, stated once; `thought_end` is where the
+    reasoning stops and the answer part begins, so `thought` is the text without it. spans:
+    (node_id, start, end) for each step's passage, in text order, with text[start:end] the
+    step's text as shown (`shown_text`: its own answer statement left out). A step that only
+    states the answer (an "A: 8" terminal) shows nothing and has no span.
     """
 
     text: str
@@ -71,6 +84,13 @@ def _step_text(tree: TreeView, node: int) -> str:
     return step.text.strip()
 
 
+def shown_text(tree: TreeView, node: int) -> str:
+    """A visited step's text as a long thought shows it: without its own answer statement
+    (`A: 18`, "so the answer is 18"), since the thought states its final answer once, at
+    the end, and a wrong branch's answer is named by the backtrack instead."""
+    return strip_answer_statements(_step_text(tree, node))
+
+
 def final_answer(tree: TreeView, plan: Sequence[Visit]) -> str | None:
     """The answer a plan ends with: extracted from its "end" step, else the reference answer
     (the verifier or an expert judged that step correct). None when the plan does not end."""
@@ -80,46 +100,72 @@ def final_answer(tree: TreeView, plan: Sequence[Visit]) -> str | None:
     return answer or tree.reference_answer.strip() or None
 
 
+def safe_reason(tree: TreeView, reason: str) -> str:
+    """The backtrack reason a renderer may show: the plan's own, unless it states the
+    reference answer outside a quoted step or quotes cut text (plans stored by an older
+    derivation did both), in which case a neutral clause."""
+    text = " ".join((reason or "").split()).strip().rstrip(".")
+    if not text or "…" in text or '"' in text:
+        return FALLBACK_REASON
+    bare = text
+    while OPEN_QUOTE in bare and CLOSE_QUOTE in bare:
+        start = bare.index(OPEN_QUOTE)
+        end = bare.find(CLOSE_QUOTE, start)
+        if end < 0:
+            break
+        bare = bare[:start] + bare[end + 1 :]
+    reference = tree.reference_answer.strip()
+    if reference and mentions_answer(bare, reference):
+        return FALLBACK_REASON
+    return text
+
+
 def transition_sentence(tree: TreeView, visit: Visit, transition: str) -> str:
-    """The sentence that leaves a wrong branch: what went wrong and where reasoning resumes."""
-    reason = (visit.reason or "this does not work").strip().rstrip(".")
+    """The sentence that leaves a wrong branch: why it is wrong (from the tree, never the
+    reference answer) and the step the reasoning resumes after, quoted whole."""
+    reason = safe_reason(tree, visit.reason)
     target = visit.returns_to
-    if target is None or target == tree.root:
-        where = "Going back to the start."
-    else:
-        where = f"Going back to: {snippet(_step_text(tree, target))}"
+    quote = quote_step(_step_text(tree, target)) if target not in (None, tree.root) else ""
+    where = f"Going back to {quoted(quote)}." if quote else "Going back to the start."
     return f"{transition} {reason}. {where}"
 
 
 def render_prose(
     tree: TreeView, plan: Sequence[Visit], *, transitions: Sequence[str] | None = None
 ) -> RenderedThought:
-    """The plan as plain prose: one line per step, a transition sentence after each backtrack
-    (cycling deterministically through `transitions`), then a blank line and "Answer: x"."""
+    """The plan as plain prose: one line per step (as `shown_text` shows it), a transition
+    line after each backtrack (cycling deterministically through `transitions`), then a
+    blank line and "Answer: x", the only place the answer is stated."""
     choices = tuple(transitions) if transitions else TRANSITIONS
     pieces: list[str] = []
     spans: list[tuple[int, int, int]] = []
     position = 0
     backtracks = 0
-    # Built as a list of pieces with a running offset: repeated string concatenation would be
-    # quadratic on a long journey.
-    for visit in plan:
-        text = _step_text(tree, visit.node)
+
+    def line(text: str) -> int:
+        nonlocal position
         if pieces:
             pieces.append("\n")
             position += 1
-        spans.append((visit.node, position, position + len(text)))
+        start = position
         pieces.append(text)
         position += len(text)
+        return start
+
+    # Built as a list of pieces with a running offset: repeated string concatenation would be
+    # quadratic on a long journey.
+    for visit in plan:
+        text = shown_text(tree, visit.node)
+        if text:
+            start = line(text)
+            spans.append((visit.node, start, start + len(text)))
         if visit.action == "backtrack":
-            sentence = transition_sentence(tree, visit, choices[backtracks % len(choices)])
+            line(transition_sentence(tree, visit, choices[backtracks % len(choices)]))
             backtracks += 1
-            pieces.append("\n" + sentence)
-            position += 1 + len(sentence)
     thought_end = position
     answer = final_answer(tree, plan)
     if answer is not None:
-        pieces.append(f"\n\nAnswer: {answer}" if pieces else f"Answer: {answer}")
+        pieces.append(ANSWER_BREAK + answer_line(answer) if pieces else answer_line(answer))
     return RenderedThought(
         text="".join(pieces),
         spans=spans,
@@ -138,11 +184,13 @@ def render_steiner(
 ) -> RenderedThought:
     """The plan in Steiner's format: each step wrapped in step tokens with its name, thought,
     summary and reflection parts (those it has), then proceed or backtrack; the final step is
-    followed by the end of reasoning and "Answer: x".
+    followed by the end of reasoning and "Answer: x", the only place the answer is stated.
 
-    A backtracking step without a reflection of its own gets the backtrack reason as its
-    reflection (unless `reason_as_reflection` is false): the reflection is where Steiner's
-    format says why the reasoning turns back. Spans cover each step's thought text.
+    Steps show `shown_text` (their own answer statements left out); one that then shows
+    nothing is left out, unless it is where a branch turns back. A backtracking step without a
+    reflection of its own gets the backtrack reason as its reflection (unless
+    `reason_as_reflection` is false): the reflection is where Steiner's format says why the
+    reasoning turns back. Spans cover each step's thought text.
     """
     pieces: list[str] = [tokens.reasoning_start]
     position = len(tokens.reasoning_start)
@@ -154,23 +202,25 @@ def render_steiner(
         pieces.append(piece)
         position += len(piece)
 
-    for number, visit in enumerate(plan):
+    shown = [(visit, shown_text(tree, visit.node)) for visit in plan]
+    shown = [(visit, text) for visit, text in shown if text or visit.action == "backtrack"]
+    for number, (visit, text) in enumerate(shown):
         step = tree.steps.get(visit.node)
-        text = _step_text(tree, visit.node)
         parts: dict[str, Any] = step.parts if step is not None else {}
         emit(tokens.step_start)
         title = str(parts.get("title") or "").strip()
         if title:
             emit(tokens.name_start + title + tokens.name_end)
         emit(tokens.thought_start)
-        spans.append((visit.node, position, position + len(text)))
+        if text:
+            spans.append((visit.node, position, position + len(text)))
         emit(text + tokens.thought_end)
         summary = str(parts.get("summary") or "").strip()
         if summary:
             emit(tokens.summary_start + summary + tokens.summary_end)
         reflection = str(parts.get("reflection") or "").strip()
         if not reflection and reason_as_reflection and visit.action == "backtrack":
-            reflection = f"{visit.reason or 'This does not work'}".strip().rstrip(".") + "."
+            reflection = safe_reason(tree, visit.reason) + "."
             reflection = reflection[0].upper() + reflection[1:]
         if reflection:
             emit(tokens.reflection_start + reflection + tokens.reflection_end)
@@ -178,13 +228,13 @@ def render_steiner(
         if visit.action == "backtrack":
             backtracks += 1
             emit(tokens.backtrack)
-        elif visit.action == "proceed" and number < len(plan) - 1:
+        elif number < len(shown) - 1:
             emit(tokens.proceed)
     emit(tokens.reasoning_end)
     thought_end = position
     answer = final_answer(tree, plan)
     if answer is not None:
-        emit(f"Answer: {answer}")
+        emit(answer_line(answer))
     return RenderedThought(
         text="".join(pieces),
         spans=spans,
