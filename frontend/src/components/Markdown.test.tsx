@@ -116,6 +116,32 @@ describe("math still renders", () => {
   });
 });
 
+describe("model output reads as intended", () => {
+  test("a bold heading line, a display box and a list", () => {
+    const element = render(
+      "**Final Answer**\n\n- 5 * 3 = 15\n- 15 + 3 = 18\n\n\\[\n\\boxed{18}\n\\]",
+    );
+    expect(element.querySelector("strong")?.textContent).toBe("Final Answer");
+    expect([...element.querySelectorAll("li")].map((node) => node.textContent)).toEqual([
+      "5 * 3 = 15",
+      "15 + 3 = 18",
+    ]);
+    expect(element.querySelector(".katex-display annotation")?.textContent).toBe("\\boxed{18}");
+  });
+
+  test("no mix of delimiters, stars, escapes and brackets makes the renderer throw", () => {
+    const pieces = ["*", "**", "$", "$$", "\\", "\\(", "\\)", "\\[", "\\]", "<<", ">>", "<"];
+    pieces.push("](x)", "[", "a", "1", " ", "\n", "_", "~", "`", "#", "-");
+    let seed = 42;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    for (let i = 0; i < 600; i++) {
+      const size = 1 + Math.floor(next() * 20);
+      const text = Array.from({ length: size }, () => pieces[Math.floor(next() * pieces.length)]);
+      expect(() => render(text.join(""), i % 2 === 0)).not.toThrow();
+    }
+  }, 60_000);
+});
+
 interface Gsm8kRow {
   question: string;
   answer: string;

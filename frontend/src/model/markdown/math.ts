@@ -233,7 +233,8 @@ function enterMath(display: boolean) {
 }
 
 function exitMath(this: CompileContext, token: Token) {
-  const value = this.resume();
+  // A display block written as \[, the TeX, \] on three lines holds only the TeX, as in Pandoc.
+  const value = this.resume().trim();
   const node = this.stack[this.stack.length - 1];
   this.exit(token);
   if (node?.type !== "inlineMath") return;
