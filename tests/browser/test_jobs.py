@@ -1,0 +1,130 @@
+"""Jobs in the workspace as the server has them: the job log lists a tree's jobs and still does
+after a reload; a cancelled job shows cancelled (its bar gone), a paused loop shows paused
+with no running bar beside it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .conftest import Server, log_in, screenshot
+from .test_workspace import first_problem_tree
+
+LOG_ROW = '[data-testid=job-log] tr[data-job-id="{id}"]'
+
+
+def tree_job_ids(server: Server, username: str, tree_id: int) -> list[int]:
+    jobs = server.api(username).get(f"/api/v1/campaigns/demo/jobs/?tree={tree_id}&limit=100")
+    return [job["id"] for job in jobs["results"]]
+
+
+def new_job_in_log(page: Any, known: list[int]) -> int:
+    """Wait for a row in the job log that is not one of `known`; its job id."""
+    handle = page.wait_for_function(
+        """(known) => {
+            const rows = [...document.querySelectorAll('[data-testid=job-log] tr[data-job-id]')];
+            const ids = rows.map((r) => Number(r.dataset.jobId));
+            return ids.find((id) => !known.includes(id)) ?? false;
+        }""",
+        arg=known,
+        timeout=30_000,
+    )
+    return int(handle.json_value())
+
+
+def open_job_log(page: Any) -> None:
+    page.get_by_role("tab", name="Job log").click()
+
+
+def test_a_job_is_in_the_job_log_with_its_final_state_and_still_is_after_a_reload(
+    arbor_server: Server, browser: Any
+) -> None:
+    problem_id, tree = first_problem_tree(arbor_server, "expert1", index=3)
+    known = tree_job_ids(arbor_server, "expert1", tree["id"])
+    page = log_in(browser, arbor_server, "expert1")
+    page.goto(f"{arbor_server.url}/problems/{problem_id}")
+    page.get_by_test_id(f"node-{tree['root']}").wait_for()
+    open_job_log(page)
+    page.get_by_test_id("expand").click()
+
+    job_id = new_job_in_log(page, known)
+    row = page.locator(LOG_ROW.format(id=job_id))
+    assert "expand" in row.inner_text()
+    page.locator(LOG_ROW.format(id=job_id) + '[data-status="succeeded"]').wait_for(timeout=90_000)
+    job = arbor_server.api("expert1").get(f"/api/v1/jobs/{job_id}/")
+    assert job["status"] == "succeeded"
+    screenshot(page, "jobs-log-after-expand")
+
+    # A reload keeps the log: it is read from the server, with the job's final state.
+    page.reload()
+    page.get_by_test_id(f"node-{tree['root']}").wait_for()
+    open_job_log(page)
+    page.locator(LOG_ROW.format(id=job_id) + '[data-status="succeeded"]').wait_for()
+    shown = [
+        int(value)
+        for value in page.locator("[data-testid=job-log] tr[data-job-id]").evaluate_all(
+            "(rows) => rows.map((r) => r.dataset.jobId)"
+        )
+    ]
+    assert shown == tree_job_ids(arbor_server, "expert1", tree["id"]) == [job_id, *known]
+    assert page.get_by_test_id("job-bar").count() == 0
+    page.context.close()
+
+
+def test_a_cancelled_job_shows_cancelled_not_running(arbor_server: Server, browser: Any) -> None:
+    problem_id, tree = first_problem_tree(arbor_server, "expert2", index=4)
+    page = log_in(browser, arbor_server, "expert2")
+    page.goto(f"{arbor_server.url}/problems/{problem_id}")
+    page.get_by_test_id(f"node-{tree['root']}").wait_for()
+    page.locator(".model-row", has_text="Rollouts").locator("input").fill("64")
+    page.locator(".model-row", has_text="Rollouts").get_by_role("button").click()
+
+    bar = page.locator('[data-testid=job-bar][data-status="running"]')
+    bar.wait_for(timeout=30_000)
+    job_id = int(bar.get_attribute("data-job-id"))
+    bar.get_by_role("button", name="Cancel job").click()
+
+    # The bar goes at once with the server's answer; the log says cancelled.
+    page.locator(f'[data-testid=job-bar][data-job-id="{job_id}"]').wait_for(state="detached")
+    open_job_log(page)
+    cancelled = page.locator(LOG_ROW.format(id=job_id) + '[data-status="cancelled"]')
+    cancelled.wait_for()
+    # The worker stops at its next step and may report progress once more: still cancelled.
+    page.wait_for_timeout(3000)
+    assert cancelled.count() == 1
+    assert page.locator(f'[data-testid=job-bar][data-job-id="{job_id}"]').count() == 0
+    assert arbor_server.api("expert2").get(f"/api/v1/jobs/{job_id}/")["status"] == "cancelled"
+    screenshot(page, "jobs-cancelled")
+
+    page.reload()
+    page.get_by_test_id(f"node-{tree['root']}").wait_for()
+    open_job_log(page)
+    page.locator(LOG_ROW.format(id=job_id) + '[data-status="cancelled"]').wait_for()
+    page.context.close()
+
+
+def test_a_paused_loop_shows_paused_and_no_running_bar(arbor_server: Server, browser: Any) -> None:
+    problem_id, tree = first_problem_tree(arbor_server, "expert1", index=4)
+    step = next(n for n in tree["nodes"] if n["parent"] == tree["root"])
+    page = log_in(browser, arbor_server, "expert1")
+    page.goto(f"{arbor_server.url}/problems/{problem_id}")
+    page.get_by_test_id(f"node-{step['id']}").click()
+    page.get_by_role("tab", name="Critique thread").click()
+    page.get_by_label("rounds").fill("20")
+    page.get_by_role("button", name="Start a loop on the selected step").click()
+    page.locator(".loop-head .pill.running").wait_for(timeout=30_000)
+    loop_id = int(page.locator(".loop-head strong").inner_text().split("#")[1])
+    page.get_by_role("button", name="Pause").click()
+
+    page.locator(".loop-head .pill.paused").wait_for()
+    page.get_by_role("button", name="Resume").wait_for()
+    # Paused is what the server says; no bar beside it, then or a moment later.
+    for _ in range(3):
+        assert page.locator(f'[data-testid=job-bar][data-job-id="{loop_id}"]').count() == 0
+        assert page.locator(".loop-head .pill.running").count() == 0
+        page.wait_for_timeout(1000)
+    api = arbor_server.api("expert1")
+    assert api.get(f"/api/v1/jobs/{loop_id}/")["status"] == "paused"
+    screenshot(page, "jobs-paused-loop")
+    api.post(f"/api/v1/jobs/{loop_id}/cancel/")
+    page.locator(".loop-head .pill.cancelled").wait_for()
+    page.context.close()
