@@ -172,7 +172,7 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
 }
-SPECTACULAR_SETTINGS = {
+SPECTACULAR_SETTINGS: dict[str, Any] = {
     "TITLE": "Arbor API",
     "DESCRIPTION": "Reasoning trees, step labels and long thoughts for reasoning training data.",
     "VERSION": "1",
