@@ -4,10 +4,10 @@
 (`python manage.py build_demo_model`).
 
 Beam search runs as the product runs it: a beam_search Job on each problem's root, its body
-called in-process (`workers.search.run_beam_search` through the Celery task), storing every
-node in a throwaway database. Independent sampling makes the same number of calls, each
-asking for k whole solutions from the question (the same n per call as the beam's k), and
-stops at the first one the verifier grades correct, as the beam does.
+called in-process (`workers.jobs.beam_search.run_beam_search`, through the Celery task),
+storing every node in a throwaway database. Independent sampling makes the same number of
+calls, each asking for k whole solutions from the question (the same n per call as the beam's
+k), and stops at the first one the verifier grades correct, as the beam does.
 
     python bench/search.py [--problems 50] [--calls 12] [--k 4] [--beam 2] [--depth 8]
 """
@@ -44,8 +44,8 @@ def main() -> None:
     from trees.services.imports import do_import_problems
     from trees.services.jobs import do_create_job
     from trees.services.profiles import ensure_campaign_profile
+    from workers.client import ModelClient
     from workers.demo.problems import generate_problems
-    from workers.search import ModelCalls
     from workers.tasks import beam_search
 
     user = get_user_model().objects.create_user("bench")
@@ -67,9 +67,7 @@ def main() -> None:
     budget = {"max_calls": args.calls}
 
     # Warm the model once so neither side pays for loading it.
-    ModelCalls(Job(params={"seed": 0}), roots[0].tree.problem, profile, Budget()).expand(
-        [roots[0]], 1
-    )
+    ModelClient(Job(seed=0), roots[0].tree.problem, profile, Budget()).expand([roots[0]], 1)
 
     beam = {"solved": 0, "calls": 0, "tokens": 0, "expansions": 0, "nodes": 0, "seconds": 0.0}
     for index, root in enumerate(roots):
@@ -101,8 +99,8 @@ def main() -> None:
 
     sampled = {"solved": 0, "calls": 0, "tokens": 0, "samples": 0, "seconds": 0.0}
     for index, root in enumerate(roots):
-        calls = ModelCalls(
-            Job(params={"seed": args.seed + index}),
+        calls = ModelClient(
+            Job(seed=args.seed + index),
             root.tree.problem,
             profile,
             Budget(max_calls=args.calls),

@@ -40,3 +40,8 @@ class StaleVersion(DomainError):
 class Conflict(DomainError):
     status = 409
     code = "conflict"
+
+
+class JobStopped(Exception):
+    """The job was cancelled, finished or paused meanwhile: the worker stops here and stores
+    nothing more. The one stop signal of every job body; not an HTTP error."""

@@ -1,10 +1,13 @@
-"""From a ModelProfile row to what backends and prompts need."""
+"""From a ModelProfile row to what backends and prompts need: backend config, the prompt
+template of each action, sampling defaults."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from trees.core.critique import CRITIC_TEMPLATE, REVISE_TEMPLATE
 from trees.core.generation import DEFAULT_TEMPLATES
+from trees.core.smooth import SMOOTH_TEMPLATE
 from workers.backends import Backend, BackendConfig, get_backend
 
 DEFAULT_SAMPLING = {
@@ -12,6 +15,20 @@ DEFAULT_SAMPLING = {
     "top_p": 1.0,
     "step_max_tokens": 96,
     "rollout_max_tokens": 320,
+}
+
+# Steiner re-completion's second pass: complete the path with the reference answer revealed.
+REVEAL_TEMPLATE = "Q: {question} (The answer is {reference_answer}.)\n{steps}"
+
+# The template of each action a job asks a model for, unless the profile names its own:
+# expand (one next step), rollout (a completion to a final answer, also inside searches),
+# critique, revise, smooth and recomplete (the answer-revealed completion).
+TEMPLATES: dict[str, str] = {
+    **DEFAULT_TEMPLATES,
+    "critique": CRITIC_TEMPLATE,
+    "revise": REVISE_TEMPLATE,
+    "smooth": SMOOTH_TEMPLATE,
+    "recomplete": REVEAL_TEMPLATE,
 }
 
 
@@ -30,7 +47,8 @@ def backend_for(profile: Any) -> Backend:
 
 
 def template(profile: Any, action: str) -> str:
-    return (profile.prompt_templates or {}).get(action) or DEFAULT_TEMPLATES[action]
+    """The profile's prompt template for `action`, else the default one."""
+    return (profile.prompt_templates or {}).get(action) or TEMPLATES[action]
 
 
 def sampling(profile: Any, **overrides: Any) -> dict[str, Any]:

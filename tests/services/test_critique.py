@@ -68,7 +68,7 @@ def test_a_paused_loop_waits_and_acts_on_the_experts_critique_when_resumed(
 ):
     job, _ = make_loop(campaign, bob, seed=4, rounds=4)
     # Stop after the first proposal: pause as soon as it is stored.
-    import workers.critique as loop_module
+    import workers.jobs.critique_loop as loop_module
 
     real = loop_module.do_add_proposal
 
@@ -108,7 +108,7 @@ def test_a_paused_loop_waits_and_acts_on_the_experts_critique_when_resumed(
 
 def test_an_expert_accepts_the_current_proposal(campaign, bob, monkeypatch):
     job, _ = make_loop(campaign, bob, seed=5)
-    import workers.critique as loop_module
+    import workers.jobs.critique_loop as loop_module
 
     real = loop_module.do_add_proposal
 

@@ -15,6 +15,7 @@ from typing import Any
 from django.utils import timezone
 
 from trees.core.export_rows import within_limits
+from trees.errors import JobStopped
 from trees.exporting.rows import lengths, measured_texts, tree_rows
 from trees.exporting.snapshots import approved_texts, count_problems, iter_tree_views
 from trees.exporting.spec import THOUGHT_FORMATS, ExportSpec
@@ -30,8 +31,9 @@ from trees.models import Campaign
 Progress = Callable[[int, int], None]
 
 
-class ExportStopped(Exception):
-    """The export was cancelled between two batches; nothing was written."""
+# Raised when the export was cancelled between two batches (nothing was written): the one
+# stop signal of every job, under the name the export code has always used.
+ExportStopped = JobStopped
 
 
 @dataclass

@@ -16,13 +16,12 @@ from django.db import transaction
 
 from trees.core.critique import SCORE_OF, VERDICTS
 from trees.core.generation import Candidate
-from trees.errors import Conflict, Invalid
+from trees.errors import Conflict, Invalid, JobStopped
 from trees.events import send_on_commit
 from trees.models import Critique, Job, ModelProfile, Node, Tree
 from trees.queries import node_to_dict
 from trees.services.common import Children, count_new
 from trees.services.jobs import dispatch_job, do_finish_job, job_event
-from trees.services.search import JobStopped
 
 MAX_CRITIQUE_CHARS = 10_000
 

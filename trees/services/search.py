@@ -17,8 +17,9 @@ from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from trees.core.generation import Candidate, dedupe
+from trees.core.jobresults import CampaignRunResult, MctsResult, RunCounts
 from trees.core.search import Contribution
-from trees.errors import Invalid
+from trees.errors import Invalid, JobStopped
 from trees.events import send_on_commit
 from trees.models import Campaign, Job, Node, Problem, Tree
 from trees.queries import node_to_dict
@@ -33,10 +34,6 @@ from trees.services.jobs import (
 )
 
 SEARCH_KINDS = (Job.Kind.BEAM_SEARCH, Job.Kind.MCTS, Job.Kind.RECOMPLETE)
-
-
-class JobStopped(Exception):
-    """The job finished, was cancelled or paused meanwhile: the worker stops here."""
 
 
 def _lock_or_stop(job: Job) -> None:
@@ -113,45 +110,33 @@ def do_set_scores(job: Job, scores: Mapping[int, float | None]) -> None:
 
 
 @transaction.atomic
-def do_record_search_stats(
-    job: Job, contribution: Contribution, extra: Mapping[str, Any] | None = None
-) -> None:
-    """Make the nodes' visits and value sums hold this job's `contribution` (MCTS).
+def do_record_search_stats(job: Job, contribution: Contribution, progress: MctsResult) -> None:
+    """Make the nodes' visits and value sums hold this job's `contribution` (MCTS), and store
+    `progress` with it as the job's running result.
 
-    The job keeps what it has added so far in `result["search_stats"]`; each write adds only
-    the difference, in the same transaction, so a re-run of the job (a killed worker) replaces
-    its earlier part instead of counting it twice, and other jobs' visits are left alone.
+    The job keeps what it has added so far in its result's `search_stats`; each write adds
+    only the difference, in the same transaction, so a re-run of the job (a killed worker)
+    replaces its earlier part instead of counting it twice, and other jobs' visits are left
+    alone.
     """
     locked = Job.objects.select_for_update().get(pk=job.pk)
     if locked.is_finished:
         raise JobStopped
-    result = dict(locked.result or {})
-    deltas = contribution.deltas(result.get("search_stats"))
+    deltas = contribution.deltas(MctsResult.from_data(locked.result).search_stats)
     for node_id, (visits, value) in deltas.items():
         Node.objects.filter(pk=node_id).update(
             visits=F("visits") + visits, value_sum=F("value_sum") + value
         )
-    result["search_stats"] = contribution.to_data()
-    result.update(extra or {})
+    progress.search_stats = contribution.to_data()
+    result = progress.to_data()
     Job.objects.filter(pk=job.pk).update(result=result)
     job.result = result
     for node in Node.objects.filter(pk__in=list(deltas)):
         send_on_commit({"type": "node.updated", "tree": node.tree_id, "node": node_to_dict(node)})
 
 
-def do_update_job_result(job: Job, **fields: Any) -> None:
-    """Merge `fields` into a running job's result (budget spent, best so far) and tell the
-    tree's watchers."""
-    with transaction.atomic():
-        locked = Job.objects.select_for_update().get(pk=job.pk)
-        result = {**(locked.result or {}), **fields}
-        Job.objects.filter(pk=job.pk).update(result=result)
-        job.result = result
-        job_event(job)
-
-
 def previous_contribution(job: Job) -> dict[str, list[float]]:
-    return dict((job.result or {}).get("search_stats") or {})
+    return dict(MctsResult.from_data(job.result).search_stats)
 
 
 # --- Campaign-wide runs ---------------------------------------------------------------------
@@ -301,8 +286,9 @@ def do_roll_up(parent_id: int) -> Job | None:
             cancelled=Count("pk", filter=Q(status=Job.Status.CANCELLED)),
             solved=Count("pk", filter=Q(result__found__isnull=False) & ~Q(result__found=None)),
         )
-        summary = {**(parent.result or {}), "children": counts}
-        fields: dict[str, Any] = {"progress_done": counts["finished"], "result": summary}
+        summary = CampaignRunResult.from_data(parent.result)
+        summary.children = RunCounts(**counts)
+        fields: dict[str, Any] = {"progress_done": counts["finished"], "result": summary.to_data()}
         if not parent.is_finished and counts["total"] and counts["finished"] == counts["total"]:
             fields.update(status=Job.Status.SUCCEEDED, finished_at=timezone.now())
         Job.objects.filter(pk=parent_id).update(**fields)

@@ -10,7 +10,7 @@ from celery import shared_task
 from trees.models import ExportSchedule
 from trees.services.exports import do_run_export_job, do_start_scheduled_export
 from trees.services.longthoughts import do_run_derive_job
-from workers.jobs import run_job
+from workers.runner import run_job
 
 TASK_OPTIONS = {"bind": True, "acks_late": True, "reject_on_worker_lost": True, "max_retries": 3}
 

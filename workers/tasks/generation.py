@@ -1,12 +1,15 @@
-"""Model tasks (gpu queue). No business logic here: workers.generation does the work."""
+"""Model tasks on one node or long thought (gpu queue). No business logic here: the job bodies
+in workers.jobs do the work."""
 
 from __future__ import annotations
 
 from celery import shared_task
 
-from workers.generation import run_expand, run_first_error, run_rollouts
-from workers.jobs import run_job
-from workers.smoothing import run_smooth
+from workers.jobs.expand import run_expand
+from workers.jobs.first_error import run_first_error
+from workers.jobs.rollout import run_rollouts
+from workers.jobs.smooth import run_smooth
+from workers.runner import run_job
 
 TASK_OPTIONS = {"bind": True, "acks_late": True, "reject_on_worker_lost": True, "max_retries": 3}
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from celery import shared_task
 
 from trees.services.imports import do_run_import_job
-from workers.jobs import run_job
+from workers.runner import run_job
 
 
 @shared_task(
