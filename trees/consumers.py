@@ -41,10 +41,9 @@ class TreeConsumer(AsyncJsonWebsocketConsumer):
     async def connect(self) -> None:
         user = self.scope.get("user")
         tree_id = int(self.scope["url_route"]["kwargs"]["tree_id"])
-        role = None
-        if user is not None and user.is_authenticated:
-            role = await role_in_tree(user, tree_id)
-        if role is None:
+        signed_in = user is not None and user.is_authenticated
+        role = await role_in_tree(user, tree_id) if signed_in else None
+        if user is None or role is None:
             await self.close(code=4403)
             return
         self.sees_raters = ROLE_RANK[Role(role)] >= ROLE_RANK[Role.REVIEWER]
