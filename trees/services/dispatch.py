@@ -69,8 +69,8 @@ def dispatch(name: str, *args: Any, queue: str | None = None, task_id: str | Non
 
     def send() -> None:
         if mode == "celery":
-            options = {"queue": queue} if queue else {}
-            app.send_task(name, args=args, task_id=task_id, **options)
+            # No queue: the route by task name (CELERY_TASK_ROUTES) decides.
+            app.send_task(name, args=args, task_id=task_id, queue=queue or None)
         elif mode == "inline":
             registered_task(name).apply(args=args, task_id=task_id)
         else:

@@ -15,6 +15,8 @@ from workers.embeddings import embed, embedder_name
 
 def run_cluster(job: Job) -> None:
     campaign = job.campaign
+    if campaign is None:
+        raise ValueError(f"Job {job.pk} belongs to no campaign.")
     threshold = float(job.params.get("threshold") or campaign.cluster_threshold)
     band = job.params.get("band")
     band = int(campaign.cluster_depth_band if band is None else band)

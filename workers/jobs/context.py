@@ -11,9 +11,10 @@ from trees.queries import get_path
 
 def pinned_profile(job: Job) -> ModelProfile:
     """The model profile the job was started on; never the campaign's current default."""
-    if job.profile_id is None:
+    profile = job.profile
+    if profile is None:
         raise ValueError(f"Job {job.pk} has no pinned model profile; start it again.")
-    return job.profile
+    return profile
 
 
 @dataclass
@@ -25,6 +26,8 @@ class NodeContext:
 
 
 def node_context(job: Job) -> NodeContext:
+    if job.node_id is None:
+        raise ValueError(f"Job {job.pk} names no step to start from.")
     node = Node.objects.select_related("tree__problem__campaign").get(pk=job.node_id)
     return NodeContext(node, get_path(node), node.tree.problem, pinned_profile(job))
 

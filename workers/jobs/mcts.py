@@ -33,7 +33,7 @@ def search_graph(job: Job, start: Node) -> nx.DiGraph:
         *("visits", "value_sum"),
     )
     earlier = previous_contribution(job)
-    graph = nx.DiGraph()
+    graph: nx.DiGraph = nx.DiGraph()
     by_parent: dict[int, list[dict[str, Any]]] = {}
     for row in rows:
         by_parent.setdefault(row["parent_id"], []).append(row)
