@@ -107,6 +107,19 @@ class ClusterResult(JobResult):
 
 
 @dataclass
+class CritiqueLoopResult(JobResult):
+    """Also the loop's running state: its proposals (node ids, round r's is the r-th) and the
+    budget spent so far; once it ends, the proposal accepted (if any) and why it ended."""
+
+    kind = "critique_loop"
+    proposals: list[int] = field(default_factory=list)
+    budget: dict[str, Any] = field(default_factory=dict)
+    accepted: int | None = None
+    accepted_by: int | None = None
+    reason: str = ""
+
+
+@dataclass
 class RunCounts:
     """A campaign-wide run's children by outcome (`solved`: those that found an answer)."""
 
@@ -147,6 +160,7 @@ RESULTS: dict[str, type[JobResult]] = {
         MctsResult,
         RecompleteResult,
         ClusterResult,
+        CritiqueLoopResult,
         CampaignRunResult,
     )
 }

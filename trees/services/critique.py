@@ -2,8 +2,8 @@
 judgements are Critique records. The loop's state lives in the database, so a worker that
 stops (pause, kill, re-delivery) picks up where the last stored proposal or critique left it.
 
-The thread of a loop is `job.result["proposals"]` (node ids in round order: round r's
-proposal is the r-th) and the loop's critiques (each with its round).
+The thread of a loop is its result's `proposals` (a CritiqueLoopResult: node ids in round
+order, round r's proposal is the r-th) and the loop's critiques (each with its round).
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from django.db import transaction
 
 from trees.core.critique import SCORE_OF, VERDICTS
 from trees.core.generation import Candidate
+from trees.core.jobresults import CritiqueLoopResult
 from trees.errors import Conflict, Invalid, JobStopped
 from trees.events import send_on_commit
 from trees.models import Critique, Job, ModelProfile, Node, Tree
@@ -71,7 +72,7 @@ class LoopState:
 
 def get_loop_state(loop: Job) -> LoopState:
     loop.refresh_from_db(fields=["result", "status"])
-    order = list((loop.result or {}).get("proposals") or [])
+    order = CritiqueLoopResult.from_data(loop.result).proposals
     nodes = Node.objects.in_bulk(order)
     proposals = [nodes[pk] for pk in order if pk in nodes]
     critique = None
@@ -111,18 +112,17 @@ def do_add_proposal(
     locked = _lock_loop(loop)
     if locked.is_finished:
         raise JobStopped
-    result = dict(locked.result or {})
-    proposals = list(result.get("proposals") or [])
-    if len(proposals) >= round:
-        return Node.objects.get(pk=proposals[round - 1])
+    state = CritiqueLoopResult.from_data(locked.result)
+    if len(state.proposals) >= round:
+        return Node.objects.get(pk=state.proposals[round - 1])
     Tree.objects.select_for_update().filter(pk=parent.tree_id).first()
     candidate.sampling = {**candidate.sampling, "loop": loop.pk, "loop_round": round}
     node, new = Children().add(parent, candidate, profile, loop)
     count_new(parent.tree_id, [node] if new else [])
-    proposals.append(node.pk)
-    result["proposals"] = proposals
+    state.proposals.append(node.pk)
     if budget is not None:
-        result["budget"] = budget
+        state.budget = budget
+    result = state.to_data()
     Job.objects.filter(pk=loop.pk).update(result=result, progress_done=round)
     loop.result, loop.progress_done = result, round
     if revises is not None:
@@ -158,7 +158,8 @@ def do_add_critique(
         if author is None:
             raise JobStopped
         raise Conflict(f"This loop has already {locked.status}.")
-    proposals = list((locked.result or {}).get("proposals") or [])
+    state = CritiqueLoopResult.from_data(locked.result)
+    proposals = state.proposals
     if not proposals or proposals[-1] != node.pk:
         raise Conflict("Only the loop's current proposal can be critiqued.")
     current = Node.objects.select_for_update().get(pk=node.pk)
@@ -175,7 +176,8 @@ def do_add_critique(
     Node.objects.filter(pk=current.pk).update(score=SCORE_OF[verdict])
     current.score = SCORE_OF[verdict]
     if budget is not None:
-        Job.objects.filter(pk=loop.pk).update(result={**(locked.result or {}), "budget": budget})
+        state.budget = budget
+        Job.objects.filter(pk=loop.pk).update(result=state.to_data())
     send_on_commit(
         {"type": "critique.created", "tree": current.tree_id, "critique": critique_dict(critique)}
     )
@@ -183,19 +185,26 @@ def do_add_critique(
     return critique
 
 
-def do_finish_loop(loop: Job, accepted: Node | None, reason: str, **extra: Any) -> Job:
+def do_finish_loop(
+    loop: Job,
+    accepted: Node | None,
+    reason: str,
+    *,
+    budget: dict[str, Any] | None = None,
+    accepted_by: int | None = None,
+) -> Job:
     with transaction.atomic():
         locked = _lock_loop(loop)
         if locked.is_finished:
             return locked
-        result = {
-            **(locked.result or {}),
-            "accepted": accepted.pk if accepted else None,
-            "reason": reason,
-            **extra,
-        }
+        result = CritiqueLoopResult.from_data(locked.result)
+        result.accepted, result.reason = (accepted.pk if accepted else None), reason
+        if budget is not None:
+            result.budget = budget
+        if accepted_by is not None:
+            result.accepted_by = accepted_by
         loop.refresh_from_db()
-        return do_finish_job(loop, result)
+        return do_finish_job(loop, result.to_data())
 
 
 @transaction.atomic
@@ -264,7 +273,7 @@ def do_expert_critique(loop: Job, user: Any, verdict: str, text: str) -> Critiqu
 def loop_thread(loop: Job) -> list[dict[str, Any]]:
     """The loop as a thread: each round's proposal, then its critiques, with who wrote each.
     Three queries whatever its length."""
-    order = list((loop.result or {}).get("proposals") or [])
+    order = CritiqueLoopResult.from_data(loop.result).proposals
     nodes = Node.objects.select_related("author", "model_profile").in_bulk(order)
     critiques = list(
         Critique.objects.filter(loop=loop).select_related("author", "model_profile").order_by("pk")

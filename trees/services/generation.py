@@ -13,6 +13,7 @@ from typing import Any
 from django.db import transaction
 
 from trees.core.generation import Candidate, dedupe
+from trees.core.jobresults import ExpandResult, FirstErrorResult, RolloutResult
 from trees.core.values import mc_values
 from trees.errors import Conflict, Invalid
 from trees.events import send_on_commit
@@ -36,14 +37,12 @@ def do_store_candidates(
     fresh = dedupe(candidates, existing=[node.text for node in existing.values()])
     created = [children.add(parent, candidate, profile, job)[0] for candidate in fresh]
     count_new(parent.tree_id, created)
-    do_finish_job(
-        job,
-        {
-            "created": [node.pk for node in created],
-            "generated": len(candidates),
-            "duplicates": len(candidates) - len(created),
-        },
+    result = ExpandResult(
+        created=[node.pk for node in created],
+        generated=len(candidates),
+        duplicates=len(candidates) - len(created),
     )
+    do_finish_job(job, result.to_data())
     return created
 
 
@@ -88,17 +87,15 @@ def do_store_rollouts(
                     created.append(parent)
     count_new(node.tree_id, created)
     node = _set_values(node, [rollout.correct for rollout in rollouts])
-    do_finish_job(
-        job,
-        {
-            "rollouts": len(rollouts),
-            "correct": sum(1 for rollout in rollouts if rollout.correct),
-            "mc_soft": node.mc_soft,
-            "mc_hard": node.mc_hard,
-            "created": [created_node.pk for created_node in created],
-            "answers": [rollout.answer for rollout in rollouts],
-        },
+    result = RolloutResult(
+        rollouts=len(rollouts),
+        correct=sum(1 for rollout in rollouts if rollout.correct),
+        mc_soft=node.mc_soft,
+        mc_hard=node.mc_hard,
+        created=[created_node.pk for created_node in created],
+        answers=[rollout.answer for rollout in rollouts],
     )
+    do_finish_job(job, result.to_data())
     return node
 
 
@@ -126,14 +123,13 @@ def do_suggest_first_error(
                 "evidence": evidence,
             },
         )
-    do_finish_job(
-        job,
-        {
-            **evidence,
-            "first_error": node.pk if node else None,
-            "suggestion": suggestion.pk if suggestion else None,
-        },
+    result = FirstErrorResult(
+        probed_steps=list(evidence.get("probed_steps") or []),
+        values=dict(evidence.get("values") or {}),
+        first_error=node.pk if node else None,
+        suggestion=suggestion.pk if suggestion else None,
     )
+    do_finish_job(job, result.to_data())
     return suggestion
 
 

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 from trees.core.critique import revise_prompt
 from trees.core.generation import Candidate
+from trees.core.jobresults import CritiqueLoopResult
 from trees.core.search import Budget
 from trees.models import Job, ModelProfile, Node
 from trees.services.critique import (
@@ -65,7 +66,7 @@ def run_critique_loop(job: Job, task_id: str | None = None) -> None:
     critic = ModelProfile.objects.filter(pk=critic_pk).first() if critic_pk else profile
     rounds = int(job.params.get("rounds", 3))
     budget = Budget.from_params(job.params.get("budget"))
-    spent = (job.result or {}).get("budget") or {}
+    spent = CritiqueLoopResult.from_data(job.result).budget
     budget.calls, budget.tokens = int(spent.get("calls", 0)), int(spent.get("tokens", 0))
     client = ModelClient(job, ctx.problem, profile, budget)
     empty = 0
