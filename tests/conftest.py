@@ -70,22 +70,31 @@ def client_for() -> Callable[[Any], APIClient]:
 
 
 @pytest.fixture(scope="session")
-def demo_model(tmp_path_factory: Any) -> Any:
-    """A real demo reasoner for model actions: the cached full build when there is one,
-    otherwise a quick build made for this test session. Points settings.ARBOR_DEMO_MODEL_DIR at
-    it, and the environment too, so worker processes started by tests use the same model."""
+def quick_demo_model(tmp_path_factory: Any) -> tuple[Any, dict[str, Any]]:
+    """The quick (test-sized) demo model, trained at most once per test session, on first
+    need, and its build report. Tests of the build itself share it too."""
+    from workers.demo.train import build_demo_model
+
+    directory = tmp_path_factory.mktemp("demo-model") / "quick"
+    return directory, build_demo_model(directory, seed=0, quick=True)
+
+
+@pytest.fixture(scope="session")
+def demo_model(request: Any) -> Any:
+    """A real demo reasoner for model actions: the cached full build when there is one (the
+    current version, seed 0), otherwise the session's quick build (`quick_demo_model`). Points
+    settings.ARBOR_DEMO_MODEL_DIR at it, and the environment too, so worker processes started
+    by tests use the same model. Every test that runs the demo model asks for this fixture."""
     import os
 
     from django.conf import settings
 
     from workers.demo.paths import demo_model_dir
+    from workers.demo.train import cached_report
 
     directory = demo_model_dir()
-    if not (directory / "config.json").is_file():
-        from workers.demo.train import build_demo_model
-
-        directory = tmp_path_factory.mktemp("demo-model")
-        build_demo_model(directory, seed=0, quick=True)
+    if cached_report(directory, seed=0, quick=False) is None:
+        directory = request.getfixturevalue("quick_demo_model")[0]
     previous = os.environ.get("ARBOR_DEMO_MODEL_DIR")
     previous_setting = settings.ARBOR_DEMO_MODEL_DIR
     os.environ["ARBOR_DEMO_MODEL_DIR"] = str(directory)

@@ -15,3 +15,17 @@ if os.environ.get("DATABASE_URL") and not (
     os.environ["SECRET_KEY"] = f"arbor-tests-only-{secrets.token_hex(16)}"
 
 from annotator.settings import *  # noqa: F403
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    import tempfile
+    from pathlib import Path
+
+    # The test database is a file, not Django's default shared-cache in-memory database: in
+    # shared-cache mode SQLite locks whole tables between connections and answers "database
+    # table is locked" at once, ignoring the busy timeout, so a test that polls a Job while
+    # the embedded thread pool writes it failed now and then. A file gets the same WAL, busy
+    # timeout and immediate transactions as the embedded default. One file per test process,
+    # so test runs side by side never share one.
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": str(Path(tempfile.gettempdir()) / f"arbor-test-{os.getpid()}.sqlite3")
+    }

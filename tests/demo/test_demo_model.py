@@ -21,11 +21,14 @@ from workers.demo.train import (
     state_dict_digest,
 )
 
+# The tests marked slow train models: the session's quick build (shared with every other
+# test that needs it, tests/conftest.py), a second one to check builds are deterministic, and
+# the full model when no cached build exists.
+
 
 @pytest.fixture(scope="session")
-def quick_model(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Any]]:
-    out_dir = tmp_path_factory.mktemp("demo") / "model"
-    return out_dir, build_demo_model(out_dir, seed=0, quick=True)
+def quick_model(quick_demo_model: tuple[Path, dict[str, Any]]) -> tuple[Path, dict[str, Any]]:
+    return quick_demo_model
 
 
 def _load(out_dir: Path) -> tuple[Any, Any]:
@@ -34,6 +37,7 @@ def _load(out_dir: Path) -> tuple[Any, Any]:
     return AutoTokenizer.from_pretrained(out_dir), AutoModelForCausalLM.from_pretrained(out_dir)
 
 
+@pytest.mark.slow
 def test_quick_model_loads_with_auto_classes_and_generates_a_line(
     quick_model: tuple[Path, dict[str, Any]],
 ) -> None:
@@ -52,6 +56,7 @@ def test_quick_model_loads_with_auto_classes_and_generates_a_line(
     assert tokenizer.pad_token is not None and tokenizer.pad_token != tokenizer.eos_token
 
 
+@pytest.mark.slow
 def test_tokenizer_round_trips_text_and_keeps_each_number_one_token(
     quick_model: tuple[Path, dict[str, Any]],
 ) -> None:
@@ -67,6 +72,7 @@ def test_tokenizer_round_trips_text_and_keeps_each_number_one_token(
     assert tokenizer.decode(tokenizer("Ünïcødé ½ → ✓")["input_ids"]) == "Ünïcødé ½ → ✓"
 
 
+@pytest.mark.slow
 def test_quick_build_writes_weights_tokenizer_and_report(
     quick_model: tuple[Path, dict[str, Any]],
 ) -> None:
@@ -82,17 +88,11 @@ def test_quick_build_writes_weights_tokenizer_and_report(
     assert not [p for p in out_dir.parent.iterdir() if p.name.startswith(".")]
 
 
-def test_two_quick_builds_with_the_same_seed_have_identical_weights(
+@pytest.mark.slow
+def test_the_command_builds_the_same_quick_model_again_then_reports_it_cached(
     quick_model: tuple[Path, dict[str, Any]], tmp_path: Path
 ) -> None:
-    again = build_demo_model(tmp_path / "again", seed=0, quick=True)
-    first_digest = state_dict_digest(_load(quick_model[0])[1])
-    assert first_digest == state_dict_digest(_load(tmp_path / "again")[1])
-    assert again["weights_sha256"] == quick_model[1]["weights_sha256"]
-    assert again["eval_correct"] == quick_model[1]["eval_correct"]
-
-
-def test_command_builds_a_quick_model_then_reports_it_cached(tmp_path: Path) -> None:
+    """A second build with the same seed, through the command, has identical weights."""
     out_dir = tmp_path / "demo"
     first, second = io.StringIO(), io.StringIO()
     call_command(
@@ -100,7 +100,11 @@ def test_command_builds_a_quick_model_then_reports_it_cached(tmp_path: Path) -> 
     )
     assert "DEMO model" in first.getvalue()
     assert str(out_dir) in first.getvalue()
-    assert cached_report(out_dir, seed=0, quick=True) is not None
+    again = cached_report(out_dir, seed=0, quick=True)
+    assert again is not None
+    assert state_dict_digest(_load(quick_model[0])[1]) == state_dict_digest(_load(out_dir)[1])
+    assert again["weights_sha256"] == quick_model[1]["weights_sha256"]
+    assert again["eval_correct"] == quick_model[1]["eval_correct"]
     call_command("build_demo_model", "--quick", "--out", str(out_dir), stdout=second)
     assert "cached" in second.getvalue()
 
@@ -111,6 +115,7 @@ def test_final_answer_reads_the_last_answer_line() -> None:
     assert final_answer("2 + 3 = 5 apples.\n") is None
 
 
+@pytest.mark.slow
 def test_full_demo_model_makes_real_mistakes_but_often_gets_it_right() -> None:
     # CI builds the full model before the tests; without a cached build this takes minutes.
     out_dir = demo_model_dir()

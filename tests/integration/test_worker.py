@@ -22,6 +22,14 @@ def wait_for_job(job_id: int, seconds: float = 120) -> Job:
     raise AssertionError(f"job {job_id} still {Job.objects.get(pk=job_id).status}")
 
 
+def wait_for_log(worker, text: str, seconds: float = 60) -> None:
+    """Wait until the worker's log says `text` (Celery logs each task id it finishes)."""
+    deadline = time.monotonic() + seconds
+    while text not in worker.log_path.read_text():
+        assert time.monotonic() < deadline, worker.log_path.read_text()[-3000:]
+        time.sleep(0.1)
+
+
 def test_a_worker_process_imports_the_real_gsm8k_file(celery_worker, campaign, larry, client_for):
     with gsm8k_test_file().open("rb") as handle:
         response = client_for(larry).post(
@@ -68,7 +76,9 @@ def test_a_redelivered_finished_job_changes_nothing(celery_worker, campaign, lar
     )
     job = wait_for_job(response.json()["id"])
     assert job.status == "succeeded"
-    import_problems.apply_async(args=[job.pk])  # as if the broker delivered it again
-    time.sleep(2)
+    # As if the broker delivered it again; then wait until the worker has run that very
+    # message (its log names the task id), so the checks below see what it did.
+    again = import_problems.apply_async(args=[job.pk])
+    wait_for_log(celery_worker, f"[{again.id}] succeeded")
     job.refresh_from_db()
     assert (job.status, job.attempts, Problem.objects.count()) == ("succeeded", 1, 1)
