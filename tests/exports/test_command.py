@@ -35,10 +35,11 @@ def test_the_command_takes_the_label_filters(labelled, tmp_path):
     )
     assert len(out.read_text().splitlines()) == 1
     out = tmp_path / "approved.jsonl"
-    call_command(
-        "export_dataset", "pilot", "--format", "sft-journey", "-o", str(out), "--approved-only"
-    )
-    assert out.read_text() == ""
+    with pytest.raises(CommandError, match="no problem has an approved long thought"):
+        call_command(
+            "export_dataset", "pilot", "--format", "sft-journey", "-o", str(out), "--approved-only"
+        )
+    assert not out.exists()  # no 0-byte file that `datasets` would fail on
     out = tmp_path / "two.jsonl"
     call_command(
         "export_dataset", "pilot", "--format", "prm-stepwise", "-o", str(out), "--min-experts", "2"

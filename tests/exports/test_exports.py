@@ -7,7 +7,16 @@ import json
 
 import pytest
 
-from tests.exports.conftest import APPLES, PENS, node, read_rows, run_export
+from tests.exports.conftest import (
+    APPLES,
+    PENS,
+    PROBLEMS,
+    import_problems,
+    node,
+    read_rows,
+    run_export,
+)
+from trees.core.export_contract import row_problems
 from trees.exporting import dataset
 from trees.exporting.writer import manifest_path
 from trees.models import Export, Job, Node, Problem, StepLabel
@@ -28,26 +37,31 @@ def test_prm_stepwise_rows_stop_at_the_first_error_and_keep_the_ratings(labelled
     assert export.status == "succeeded", export.error
     rows = read_rows(export)
     assert rows == [
-        {"prompt": PENS, "completions": ["12 / 2 = 6"], "labels": [False], "ratings": [0]},
+        {"prompt": PENS + "\n", "completions": ["12 / 2 = 6"], "labels": [False], "ratings": [0]},
         {
-            "prompt": PENS,
+            "prompt": PENS + "\n",
             "completions": ["12 / 3 = 4", "4 * 2 = 8", "A: 8"],
             "labels": [True, True, True],
             "ratings": [1, 1, 1],
         },
         {
-            "prompt": PENS,
+            "prompt": PENS + "\n",
             "completions": ["12 / 3 = 4", "4 * 3 = 12"],
             "labels": [True, False],
             "ratings": [1, -1],
         },
         {
-            "prompt": APPLES,
+            "prompt": APPLES + "\n",
             "completions": ["5 + 7 = 12", "A: 12"],
             "labels": [True, True],
             "ratings": [1, 1],
         },
-        {"prompt": APPLES, "completions": ["5 * 7 = 35"], "labels": [False], "ratings": [-1]},
+        {
+            "prompt": APPLES + "\n",
+            "completions": ["5 * 7 = 35"],
+            "labels": [False],
+            "ratings": [-1],
+        },
     ]
     assert export.rows == 5
     assert export.manifest["counts"]["problems"] == 2
@@ -56,7 +70,7 @@ def test_prm_stepwise_rows_stop_at_the_first_error_and_keep_the_ratings(labelled
 def test_zero_is_true_makes_a_neutral_step_a_true_label(labelled):
     rows = read_rows(run_export(labelled.campaign, "prm-stepwise", zero_is_true=True))
     assert rows[0] == {
-        "prompt": PENS,
+        "prompt": PENS + "\n",
         "completions": ["12 / 2 = 6"],
         "labels": [True],
         "ratings": [0],
@@ -66,7 +80,7 @@ def test_zero_is_true_makes_a_neutral_step_a_true_label(labelled):
 def test_gold_only_exports_only_adjudicated_steps(labelled):
     rows = read_rows(run_export(labelled.campaign, "prm-stepwise", labels="gold"))
     assert rows == [
-        {"prompt": PENS, "completions": ["12 / 2 = 6"], "labels": [False], "ratings": [0]}
+        {"prompt": PENS + "\n", "completions": ["12 / 2 = 6"], "labels": [False], "ratings": [0]}
     ]
 
 
@@ -92,16 +106,25 @@ def test_sft_journey_takes_wrong_turns_and_backtracks_before_the_answer(labelled
     assert pens[0] == {"role": "user", "content": PENS}
     assert pens[1]["role"] == "assistant"
     content = pens[1]["content"]
-    assert content.startswith("12 / 2 = 6\n6 * 3 = 18\n")
-    assert "this leads to 18, not 8" in content
-    assert content.index("12 / 2 = 6") < content.index("12 / 3 = 4") < content.index("4 * 2 = 8")
-    assert content.endswith("A: 8\n\nAnswer: 8")
+    # carol's gold 0 on "12 / 2 = 6" leaves the branch wrong only by its answer, 18: the
+    # transition says so from the tree and never names the reference answer, 8.
+    assert content == (
+        "12 / 2 = 6\n"
+        "6 * 3 = 18\n"
+        "Wait, this leads to 18, which is wrong. Going back to the start.\n"
+        "12 / 3 = 4\n"
+        "4 * 3 = 12\n"
+        "Hmm, this leads to 12, which is wrong. Going back to \u201c12 / 3 = 4\u201d.\n"
+        "4 * 2 = 8\n\n"
+        "Answer: 8"
+    )
+    assert all(row_problems("sft-journey", row, reference="8") == [] for row in rows[:1])
 
 
 def test_sft_shortcut_is_the_correct_path_only(labelled):
     rows = read_rows(run_export(labelled.campaign, "sft-shortcut"))
-    assert rows[0]["messages"][1]["content"] == "12 / 3 = 4\n4 * 2 = 8\nA: 8\n\nAnswer: 8"
-    assert rows[1]["messages"][1]["content"] == "5 + 7 = 12\nA: 12\n\nAnswer: 12"
+    assert rows[0]["messages"][1]["content"] == "12 / 3 = 4\n4 * 2 = 8\n\nAnswer: 8"
+    assert rows[1]["messages"][1]["content"] == "5 + 7 = 12\n\nAnswer: 12"
 
 
 def test_steiner_rows_wrap_steps_in_reasoning_tokens(labelled):
@@ -110,21 +133,23 @@ def test_steiner_rows_wrap_steps_in_reasoning_tokens(labelled):
     assert content.startswith("<|reasoning_start|><|reasoning_step_start|>")
     assert "<|reasoning_backtrack|>" in content
     assert content.endswith("<|reasoning_end|>Answer: 8")
+    assert "A: 8" not in content and row_problems("steiner", rows[0], reference="8") == []
 
 
 def test_dpo_has_step_pairs_and_capped_solution_pairs(labelled):
     rows = read_rows(run_export(labelled.campaign, "dpo"))
-    assert {"prompt": f"{PENS}\n12 / 3 = 4", "chosen": "4 * 2 = 8", "rejected": "4 * 3 = 12"} in (
-        rows
-    )
-    assert {"prompt": APPLES, "chosen": "5 + 7 = 12", "rejected": "5 * 7 = 35"} in rows
-    solution = [row for row in rows if row["prompt"] == PENS]
+    step = {"prompt": f"{PENS}\n12 / 3 = 4\n", "chosen": "4 * 2 = 8", "rejected": "4 * 3 = 12"}
+    assert step in rows
+    assert {"prompt": APPLES + "\n", "chosen": "5 + 7 = 12", "rejected": "5 * 7 = 35"} in rows
+    solution = [row for row in rows if row["prompt"] == PENS + "\n"]
     assert {row["rejected"] for row in solution} == {
-        "12 / 2 = 6\n6 * 3 = 18\nA: 18",
-        "12 / 3 = 4\n4 * 3 = 12\nA: 12",
+        "12 / 2 = 6\n6 * 3 = 18\n\nAnswer: 18",
+        "12 / 3 = 4\n4 * 3 = 12\n\nAnswer: 12",
     }
+    assert {row["chosen"] for row in solution} == {"12 / 3 = 4\n4 * 2 = 8\n\nAnswer: 8"}
+    assert all(row_problems("dpo", row) == [] for row in rows)
     capped = read_rows(run_export(labelled.campaign, "dpo", max_pairs=1, dpo_level="solution"))
-    assert [row["prompt"] for row in capped] == [PENS, APPLES]
+    assert [row["prompt"] for row in capped] == [PENS + "\n", APPLES + "\n"]
 
 
 def test_the_same_data_and_filters_give_the_same_bytes(labelled):
@@ -221,7 +246,13 @@ def test_rows_over_the_token_limits_are_skipped_and_counted(labelled, tiny_token
     assert read_rows(limited) == kept
     assert limited.manifest["counts"]["skipped_over_token_limit"] == 5 - len(kept) > 0
     tight = run_export(labelled.campaign, "sft-journey", tokenizer=spec, max_reasoning_tokens=5)
-    assert tight.rows == 0 and tight.manifest["counts"]["skipped_over_token_limit"] == 2
+    assert tight.status == "failed" and tight.rows == 0
+    assert tight.error == (
+        "Nothing to export in sft-journey from 2 problem(s): all 2 row(s) were at or over the "
+        "token limits (5 reasoning, 8192 total)."
+    )
+    tokenizer_used = limited.manifest["contract"]["token_limits"]["tokenizer"]
+    assert tokenizer_used["name"] == spec and len(tokenizer_used["sha256"]) == 64
 
 
 def test_the_demo_tokenizer_is_found_by_name(labelled, tiny_tokenizer_dir, settings):
@@ -234,8 +265,8 @@ def test_approved_long_thoughts_stand_in_for_derived_ones(labelled, bob, carol):
     thought = do_derive_long_thought(labelled.pens.tree, "journey", {})
     edited = do_edit_long_thought(thought, "I checked every step.\n\nAnswer: 8", 1, editor=bob)
     only = run_export(labelled.campaign, "sft-journey", approved_only=True)
-    assert only.rows == 0  # drafts do not count
-    assert only.manifest["counts"]["no_approved_long_thought"] == 2
+    assert only.status == "failed" and only.rows == 0  # drafts do not count
+    assert "no problem has an approved long thought" in only.error
     do_review_long_thought(edited, carol, "approved")
     only = run_export(labelled.campaign, "sft-journey", approved_only=True)
     assert read_rows(only) == [
@@ -249,13 +280,13 @@ def test_approved_long_thoughts_stand_in_for_derived_ones(labelled, bob, carol):
     mixed = read_rows(run_export(labelled.campaign, "sft-journey"))
     assert mixed[0] == read_rows(only)[0]
     assert mixed[1]["messages"][1]["content"].endswith("Answer: 12")  # derived on the fly
-    shortcut = read_rows(run_export(labelled.campaign, "sft-shortcut", approved_only=True))
-    assert shortcut == []  # the approved thought is a journey
+    shortcut = run_export(labelled.campaign, "sft-shortcut", approved_only=True)
+    assert shortcut.status == "failed"  # the approved thought is a journey
 
 
 def test_problem_filters_and_deleted_steps(labelled, bob):
     rows = read_rows(run_export(labelled.campaign, "prm-stepwise", problems=[labelled.apples.pk]))
-    assert {row["prompt"] for row in rows} == {APPLES}
+    assert {row["prompt"] for row in rows} == {APPLES + "\n"}
     do_set_deleted(node(labelled.apples, "5 * 7 = 35"), True)
     rows = read_rows(run_export(labelled.campaign, "prm-stepwise", problems=[labelled.apples.pk]))
     assert [row["completions"] for row in rows] == [["5 + 7 = 12", "A: 12"]]
@@ -273,3 +304,59 @@ def test_a_cancelled_export_writes_nothing(labelled, monkeypatch):
     export.refresh_from_db()
     assert export.status == Export.Status.CANCELLED
     assert not export_path(export).exists()
+
+
+def test_an_export_with_no_rows_fails_with_the_reason_and_leaves_no_file(campaign):
+    """PRM stepwise with no labels used to end as a 0-byte success that `datasets` then
+    failed on: now the job and the export say why there is nothing, and there is no file."""
+    import_problems(campaign, PROBLEMS)  # trees, but nobody has labelled a step yet
+    empty = run_export(campaign, "prm-stepwise")
+    reason = (
+        "Nothing to export in prm-stepwise from 2 problem(s): no step has a label under the "
+        "label policy (labels=consensus, min_experts=1)."
+    )
+    assert empty.status == "failed" and empty.error == reason and empty.rows == 0
+    job = Job.objects.get(pk=empty.job_id)
+    assert job.status == "failed" and job.error == reason
+    assert not export_path(empty).exists() and not manifest_path(export_path(empty)).exists()
+    assert run_export(campaign, "sft-journey").status == "succeeded"  # verdicts suffice there
+
+
+def test_the_manifest_writes_the_contract_with_the_neutral_label_choice(labelled):
+    contract = run_export(labelled.campaign, "prm-stepwise").manifest["contract"]
+    assert contract["label_map"] == {"1": True, "0": False, "-1": False}
+    assert contract["neutral_label"] is False and contract["step_separator"] == "\n"
+    assert contract["truncation"] == "after the first false label"
+    assert contract["soft_labels"] is None and contract["token_limits"] is None
+    lenient = run_export(labelled.campaign, "prm-stepwise", zero_is_true=True, soft_labels=True)
+    contract = lenient.manifest["contract"]
+    assert contract["label_map"]["0"] is True and contract["soft_labels"]["column"] == "values"
+    rows = read_rows(lenient)
+    assert all(row_problems("prm-stepwise", row, zero_is_true=True) == [] for row in rows)
+    sft = run_export(labelled.campaign, "sft-journey").manifest["contract"]
+    assert sft["answer_line"] == "Answer: {answer}" and sft["columns"] == ["messages"]
+
+
+def test_soft_labels_are_current_values_and_stale_ones_are_left_out(labelled):
+    right = node(labelled.pens, "12 / 3 = 4")
+    Node.objects.filter(pk=right.pk).update(mc_soft=0.75)
+    Node.objects.filter(pk=node(labelled.pens, "4 * 2 = 8").pk).update(
+        mc_soft=1.0, values_stale=True
+    )
+    export = run_export(labelled.campaign, "prm-stepwise", soft_labels=True)
+    rows = read_rows(export)
+    path = next(row for row in rows if row["completions"][:2] == ["12 / 3 = 4", "4 * 2 = 8"])
+    assert path["values"] == [0.75, None, None]
+    assert export.manifest["counts"]["stale_values_left_out"] == 1
+
+
+def test_the_note_on_a_wrong_label_says_why_a_branch_is_left(labelled, bob):
+    from trees.services.labels import do_label_step
+
+    wrong = node(labelled.pens, "4 * 3 = 12")
+    do_label_step(wrong, bob, -1, note="Each group of pens costs 2 dollars, not 3.")
+    thought = do_derive_long_thought(labelled.pens.tree, "journey", {})
+    assert (
+        "this step is wrong: Each group of pens costs 2 dollars, not 3. "
+        "Going back to \u201c12 / 3 = 4\u201d."
+    ) in thought.rendered_text

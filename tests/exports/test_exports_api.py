@@ -8,6 +8,7 @@ import json
 import pytest
 
 from tests.exports.conftest import PENS
+from trees.models import Export
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/campaigns/pilot/exports/"
@@ -35,7 +36,7 @@ def test_a_lead_exports_lists_and_downloads(
     assert "pilot-prm-stepwise-v1.jsonl" in download["Content-Disposition"]
     body = b"".join(download.streaming_content)
     assert hashlib.sha256(body).hexdigest() == listed[0]["sha256"]
-    assert json.loads(body.splitlines()[0])["prompt"] == PENS
+    assert json.loads(body.splitlines()[0])["prompt"] == PENS + "\n"
     manifest = client.get(f"/api/v1/exports/{export_id}/manifest/").json()
     assert manifest["sha256"] == listed[0]["sha256"] and manifest["rows"] == 5
     detail = client.get(f"/api/v1/exports/{export_id}/").json()
@@ -72,6 +73,20 @@ def test_an_idempotency_key_returns_the_same_export(labelled, larry, client_for)
 )
 def test_bad_export_requests_are_refused(labelled, larry, client_for, body, status):
     assert client_for(larry).post(URL, body, format="json").status_code == status
+
+
+def test_an_unknown_filter_key_is_a_422_naming_it(labelled, larry, client_for):
+    """`max_pair` for `max_pairs` used to be dropped silently: the export ran with 8 pairs."""
+    client = client_for(larry)
+    response = client.post(URL, {"format": "dpo", "max_pair": 1}, format="json")
+    assert response.status_code == 422
+    assert response.json()["field"] == "max_pair" and response.json()["unknown"] == ["max_pair"]
+    assert "max_pair" in response.json()["detail"]
+    schedules = f"/api/v1/campaigns/{labelled.campaign.slug}/export-schedules/"
+    body = {"format": "dpo", "interval": {"every": 1, "period": "days"}, "zero_is_ture": True}
+    response = client.post(schedules, body, format="json")
+    assert response.status_code == 422 and response.json()["field"] == "zero_is_ture"
+    assert not Export.objects.exists()
 
 
 def test_a_problem_of_another_campaign_cannot_be_exported(labelled, larry, alice, client_for):

@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from trees.api import serializers as s
-from trees.errors import Conflict, NotFound
+from trees.errors import Conflict, Invalid, NotFound
 from trees.models import Export, ExportSchedule, Role
 from trees.queries import get_campaign_for
 from trees.services.exports import (
@@ -26,6 +26,22 @@ from trees.services.exports import (
 )
 
 NOT_READY = OpenApiResponse(description="The export has not succeeded (yet).")
+
+
+def reject_unknown_keys(data: object, serializer: type[serializers.Serializer]) -> None:
+    """A body key the request serializer does not know is a 422 naming it (DRF would drop
+    it silently, and a misspelt filter, `max_pair` for `max_pairs`, would export with the
+    default instead)."""
+    if not isinstance(data, dict):
+        return
+    known = set(serializer().fields)
+    unknown = sorted(str(key) for key in data if key not in known)
+    if unknown:
+        raise Invalid(
+            f"Unknown export field(s): {', '.join(unknown)}; known: {', '.join(sorted(known))}.",
+            field=unknown[0],
+            unknown=unknown,
+        )
 
 
 class CampaignExports(generics.ListAPIView):
@@ -42,6 +58,7 @@ class CampaignExports(generics.ListAPIView):
         """Export the campaign in a training format: an Export (the next version) written by a
         Job (poll /jobs/<id>/ or this list); download it when it has succeeded."""
         campaign = get_campaign_for(request.user, slug, Role.LEAD)
+        reject_unknown_keys(request.data, s.ExportRequestSerializer)
         body = s.ExportRequestSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         export, job, _ = do_create_export(
@@ -116,6 +133,7 @@ class CampaignExportSchedules(generics.ListAPIView):
     def post(self, request: Request, slug: str) -> Response:
         """Export on a schedule (`interval` or `crontab`, UTC): each run is a new version."""
         campaign = get_campaign_for(request.user, slug, Role.LEAD)
+        reject_unknown_keys(request.data, s.ExportScheduleRequestSerializer)
         body = s.ExportScheduleRequestSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data

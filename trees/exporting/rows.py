@@ -17,6 +17,7 @@ from trees.core.export_rows import (
     prm800k_rows,
     prm_stepwise_rows,
     sft_row,
+    state_answer_once,
     steiner_row,
 )
 from trees.core.render import render_prose, render_steiner
@@ -33,7 +34,8 @@ def tree_rows(
     """The rows of one tree, in their deterministic order, and why there are none (or None).
 
     `approved_text` is the text of the problem's approved long thought in the export's style,
-    if it has one: SFT and Steiner rows use it as the assistant turn as it is.
+    if it has one: SFT and Steiner rows use it as the assistant turn (SFT rows with the answer
+    stated once, `state_answer_once`).
     """
     fmt = spec.format
     if fmt in ("sft-journey", "sft-shortcut", "steiner"):
@@ -42,12 +44,13 @@ def tree_rows(
             text = approved_text.rstrip()
             if fmt == "steiner":
                 return [steiner_row(tree.problem, text)], None
-            return [sft_row(tree.problem, text, None)], None
+            return [sft_row(tree.problem, state_answer_once(text), None)], None
         if spec.approved_only:
             return [], NO_APPROVED_THOUGHT
         return _derived_thought_rows(spec, tree)
     if fmt == "prm-stepwise":
-        return list(prm_stepwise_rows(tree, zero_is_true=spec.zero_is_true)), None
+        rows = prm_stepwise_rows(tree, zero_is_true=spec.zero_is_true, soft_labels=spec.soft_labels)
+        return list(rows), None
     if fmt == "prm800k":
         return list(prm800k_rows(tree, labeler="arbor", timestamp=None)), None
     if fmt == "dpo":

@@ -4,20 +4,21 @@
 the batch's problems and one for all their nodes (values_list, no model instances), so memory
 holds one batch whatever the campaign's size. Soft-deleted steps are left out, and with them
 their subtrees (the core never reaches a node whose parent is missing). Each step's rating
-follows the export's label policy (`pick_rating`).
+follows the export's label policy (`pick_rating`); a step rated -1 carries its label's note,
+and every step its Monte-Carlo soft value with the `values_stale` flag.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import orjson
 from django.db.models import TextField
 from django.db.models.functions import Cast
 
 from trees.core.derive import StepView, TreeView
-from trees.models import LongThought, Node, Problem
+from trees.models import GoldLabel, LongThought, Node, Problem, StepLabel
 
 BATCH = 400
 
@@ -65,6 +66,8 @@ _COLUMNS = (
     "labels_pos",
     "labels_zero",
     "labels_neg",
+    "mc_soft",
+    "values_stale",
 )
 
 
@@ -130,9 +133,10 @@ def load_views(
         rows = nodes.values_list(*_COLUMNS)
     steps: dict[int, dict[int, StepView]] = {tree_id: {} for tree_id in tree_ids}
     roots: dict[int, int] = {}
+    wrong: list[tuple[int, int, bool]] = []  # (tree, node, gold) of steps rated -1
     for row in rows:
         node_id, tree_id, parent_id, text, order, terminal, correctness = row[:7]
-        gold, pos, zero, neg = row[7:11]
+        gold, pos, zero, neg, value, stale = row[7:13]
         if gold is not None:
             rating = gold
         elif pos or zero or neg:
@@ -140,15 +144,29 @@ def load_views(
         else:
             rating = None
         parts = {}
-        if with_parts and row[11] not in (None, "{}"):
-            loaded = orjson.loads(row[11])
+        if with_parts and row[13] not in (None, "{}"):
+            loaded = orjson.loads(row[13])
             if isinstance(loaded, dict):
                 parts = {key: str(value) for key, value in loaded.items() if value}
         steps[tree_id][node_id] = StepView(
-            node_id, parent_id, text, order, terminal, correctness, rating, parts
+            node_id,
+            parent_id,
+            text,
+            order,
+            terminal,
+            correctness,
+            rating,
+            parts,
+            value=value,
+            value_stale=bool(stale),
         )
+        if rating == -1:
+            wrong.append((tree_id, node_id, gold is not None))
         if parent_id is None:
             roots[tree_id] = node_id
+    for (tree_id, node_id, _), note in zip(wrong, wrong_notes(wrong), strict=True):
+        if note:
+            steps[tree_id][node_id] = replace(steps[tree_id][node_id], note=note)
     snapshots = []
     for problem_id, statement, reference, tree_id in problems:
         if tree_id not in roots:
@@ -161,6 +179,31 @@ def load_views(
         )
         snapshots.append(Snapshot(problem_id, tree_id, view))
     return snapshots
+
+
+def wrong_notes(wrong: Sequence[tuple[int, int, bool]]) -> list[str]:
+    """The note behind each -1 rating, for (tree, node, from gold) triples: the gold label's
+    note when the gold label set it, else the first expert's note on a -1 label (two queries
+    at most, only over steps rated -1)."""
+    if not wrong:
+        return []
+    gold_ids = [node for _, node, gold in wrong if gold]
+    expert_ids = [node for _, node, gold in wrong if not gold]
+    notes: dict[int, str] = {}
+    for chunk in chunks(gold_ids):
+        gold_rows = GoldLabel.objects.filter(node_id__in=chunk).exclude(note="")
+        for node_id, note in gold_rows.values_list("node_id", "note"):
+            notes[node_id] = note
+    for chunk in chunks(expert_ids):
+        rows = (
+            StepLabel.objects.filter(node_id__in=chunk, rating=-1)
+            .exclude(note="")
+            .order_by("node_id", "pk")
+            .values_list("node_id", "note")
+        )
+        for node_id, note in rows:
+            notes.setdefault(node_id, note)
+    return [notes.get(node, "") for _, node, _ in wrong]
 
 
 def load_view(

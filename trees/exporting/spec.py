@@ -28,7 +28,9 @@ class ExportSpec:
     elsewhere. labels: "gold" uses gold labels only; "consensus" uses the gold label where
     there is one, else the rating held by more than half of a step's labels, when it has at
     least `min_experts`. zero_is_true: PRM labels count 0 as true. max_pairs: DPO pairs per
-    problem and level (step-level, solution-level; `dpo_level` picks). max_wrong and
+    problem and level (step-level, solution-level; `dpo_level` picks). soft_labels: PRM
+    stepwise rows carry a `values` column of Monte-Carlo soft values (null where missing or
+    stale). max_wrong and
     max_depth_wrong: the journey's wrong turns. tokenizer: "demo", a local directory holding a
     tokenizer.json, or None for no token limits; rows at or over `max_reasoning_tokens` or
     `max_total_tokens` are skipped and counted.
@@ -40,6 +42,7 @@ class ExportSpec:
     labels: str = "consensus"
     min_experts: int = 1
     zero_is_true: bool = False
+    soft_labels: bool = False
     max_pairs: int = 8
     dpo_level: str = "both"
     max_wrong: int = 2

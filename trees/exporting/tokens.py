@@ -41,6 +41,16 @@ def load_tokenizer(spec: str) -> Any:
     return _load(str(path), path.stat().st_mtime_ns)
 
 
+def tokenizer_identity(spec: str) -> dict[str, Any]:
+    """Which tokenizer measured an export's limits, for its manifest: the name it was asked
+    by, the file and the file's sha256 (so a trainer can check it uses the same one)."""
+    import hashlib
+
+    path = tokenizer_path(spec)
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    return {"name": spec, "file": str(path), "sha256": digest, "library": "tokenizers"}
+
+
 def count_tokens(tokenizer: Any, texts: list[str]) -> list[int]:
     """Token counts of many texts in one batched call (special tokens left out)."""
     if not texts:

@@ -22,7 +22,7 @@ from django_celery_beat.validators import (
 )
 
 from trees.errors import Invalid, NotFound
-from trees.exporting.dataset import ExportStopped, write_dataset
+from trees.exporting.dataset import ExportStopped, NothingToExport, write_dataset
 from trees.exporting.snapshots import chunks
 from trees.exporting.spec import ExportSpec
 from trees.exporting.tokens import tokenizer_path
@@ -32,6 +32,7 @@ from trees.queries import User, require_role
 from trees.services.jobs import (
     dispatch_job,
     do_create_job,
+    do_fail_job,
     do_finish_job,
     do_report_progress,
     is_cancelled,
@@ -139,7 +140,8 @@ def do_create_export(
 def do_run_export_job(job: Job) -> Job:
     """The body of an "export" job: stream the file, then record it on the Export and finish
     the job in one transaction. A failure leaves no file (only the previous version of the same
-    name, if any) and marks the Export failed; a cancel between batches marks it cancelled."""
+    name, if any) and marks the Export failed; so does an export with no rows, with the reason
+    on the Export and the Job; a cancel between batches marks it cancelled."""
     export = Export.objects.select_related("campaign").get(job_id=job.pk)
     Export.objects.filter(pk=export.pk).update(status=Export.Status.RUNNING, error="")
     spec = ExportSpec.from_filters(export.format, export.filters)
@@ -162,6 +164,14 @@ def do_run_export_job(job: Job) -> Job:
         )
         job.refresh_from_db()
         return job
+    except NothingToExport as exc:
+        # Not an error of the code: the data has no rows in this format. Said plainly on the
+        # Export (the exports page shows it) and on the Job; no file, no retry.
+        with transaction.atomic():
+            Export.objects.filter(pk=export.pk).update(
+                status=Export.Status.FAILED, error=str(exc), finished_at=timezone.now()
+            )
+            return do_fail_job(job, str(exc), {"export": export.pk, "rows": 0})
     except Exception as exc:
         Export.objects.filter(pk=export.pk).update(
             status=Export.Status.FAILED,

@@ -29,6 +29,10 @@ class ExportFiltersSerializer(serializers.Serializer):
     labels = serializers.ChoiceField(choices=LABEL_POLICIES, default="consensus")
     min_experts = serializers.IntegerField(min_value=1, max_value=1000, default=1)
     zero_is_true = serializers.BooleanField(default=False, help_text="PRM: a 0 label is true.")
+    soft_labels = serializers.BooleanField(
+        default=False,
+        help_text="PRM stepwise: a `values` column of Monte-Carlo soft values (null if stale).",
+    )
     max_pairs = serializers.IntegerField(
         min_value=1, max_value=10_000, default=8, help_text="DPO pairs per problem and level."
     )

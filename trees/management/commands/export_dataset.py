@@ -9,7 +9,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from trees.errors import DomainError
-from trees.exporting.dataset import write_dataset
+from trees.exporting.dataset import NothingToExport, write_dataset
 from trees.exporting.spec import FORMATS, LABEL_POLICIES
 from trees.exporting.writer import manifest_path
 from trees.models import Campaign
@@ -53,7 +53,10 @@ class Command(BaseCommand):
         output: Path = options["output"]
         if not output.parent.is_dir():
             raise CommandError(f"No directory {output.parent}.")
-        outcome = write_dataset(campaign, spec, output)
+        try:
+            outcome = write_dataset(campaign, spec, output)
+        except NothingToExport as exc:  # no 0-byte file that `datasets` would then fail on
+            raise CommandError(str(exc)) from exc
         counts = ", ".join(f"{key} {value}" for key, value in outcome.counts.items())
         self.stdout.write(
             self.style.SUCCESS(
