@@ -116,8 +116,14 @@ class ModelClient:
     # --- What comes back ------------------------------------------------------------------
 
     def grade(self, text: str) -> tuple[str | None, bool | None]:
-        """The answer a completion states and whether it matches the reference."""
-        return grade(text, self.problem.reference_answer, self.problem.answer_type)
+        """The answer a completion states and whether it matches the reference; the last
+        number counts as the answer only where the campaign says so."""
+        return grade(
+            text,
+            self.problem.reference_answer,
+            self.problem.answer_type,
+            last_number=bool(self.problem.campaign.last_number_answers),
+        )
 
     def sampling_metadata(self) -> dict[str, Any]:
         return {key: self.settings.get(key) for key in ("temperature", "top_p", "seed")}
