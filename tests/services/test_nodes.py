@@ -12,8 +12,9 @@ from trees.queries import get_tree_payload
 from trees.services.critique import do_add_critique, do_add_proposal, do_pause_loop
 from trees.services.generation import do_store_probe, do_suggest_first_error
 from trees.services.imports import do_import_problems
-from trees.services.jobs import campaign_profile, do_create_job
+from trees.services.jobs import do_create_job
 from trees.services.nodes import do_add_child_step, do_edit_step, do_set_deleted
+from trees.services.profiles import ensure_campaign_profile
 
 
 def test_adding_a_step_counts_it_on_the_tree_and_orders_siblings(campaign, bob):
@@ -197,7 +198,7 @@ def test_editing_a_step_marks_its_subtree_stale_and_drops_its_pending_suggestion
 def test_a_critique_loop_edit_of_a_proposal_regrades_it_and_its_score_goes_stale(campaign, bob):
     root = root_of(make_problem(campaign, "What is 23 * 10?", "230"))
     loop, _ = do_create_job("critique_loop", campaign=campaign, node=root, created_by=bob)
-    profile = campaign_profile(campaign)
+    profile = ensure_campaign_profile(campaign)
     candidate = make_candidate("The answer is 200", reference_answer="230", answer_type="numeric")
     proposal = do_add_proposal(loop, root, candidate, profile, 1)
     do_add_critique(loop, proposal, "reject", "The final answer 200 does not check out.")

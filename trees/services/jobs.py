@@ -21,6 +21,7 @@ from trees.errors import Conflict, Invalid
 from trees.events import send_on_commit
 from trees.models import Export, Job, ModelProfile
 from trees.services.dispatch import dispatch
+from trees.services.profiles import ensure_campaign_profile
 
 
 def job_to_dict(job: Job) -> dict[str, Any]:
@@ -65,18 +66,6 @@ def scoped_key(kind: str, campaign: Any, created_by: Any, key: str | None) -> st
     return scoped
 
 
-def campaign_profile(campaign: Any) -> ModelProfile:
-    """The campaign's default model profile, or the shared demo profile: what a model job
-    is pinned to when it starts without one."""
-    if campaign is not None and campaign.default_model_profile_id:
-        return campaign.default_model_profile
-    profile, _ = ModelProfile.objects.get_or_create(
-        name="demo",
-        defaults={"backend": ModelProfile.Backend.DEMO, "model_name": "arbor-demo-reasoner"},
-    )
-    return profile
-
-
 def new_seed() -> int:
     return random.randrange(2**31)
 
@@ -113,7 +102,7 @@ def do_create_job(
     else:
         seed = None
     if spec.model:
-        profile = profile or campaign_profile(campaign)
+        profile = profile or ensure_campaign_profile(campaign)
         queue = profile.queue or spec.queue
     else:
         profile, queue = None, spec.queue
