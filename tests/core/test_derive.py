@@ -279,7 +279,7 @@ def test_a_wrong_step_deep_in_a_branch_is_quoted_in_the_reason() -> None:
     )
     plan = derive_journey(tree)
     assert plan is not None
-    assert plan[1].reason == "\u201cHalve the pens\u201d is wrong"
+    assert plan[1].reason == "\u201c12 / 2 = 6\u201d is wrong"  # the text the reader saw
     assert derive_journey(tree, max_depth_wrong=1)[0].reason == "this step is wrong"  # type: ignore[index]
 
 

@@ -281,7 +281,13 @@ def derive_journey(
     tries = max_wrong if max_depth_wrong > 0 else 0
     for position, node in enumerate(path):
         if tries:
-            wrong = [child for child in index.kids[parent] if index.wrong(child)]
+            # A wrong child that only states an answer ("A: 18") shows nothing to turn back
+            # from: it is not taken as a wrong turn.
+            wrong = [
+                child
+                for child in index.kids[parent]
+                if index.wrong(child) and not _answer_only(tree.steps[child])
+            ]
             if rng is not None:
                 rng.shuffle(wrong)
             for start in wrong[:tries]:
@@ -384,7 +390,9 @@ def backtrack_reason(index: TreeIndex, branch: list[int]) -> str:
         step = steps[node]
         if step.rating != -1:
             continue
-        shown = quote_step(step.parts.get("summary") or step.text)
+        # The step's own text, as the thought shows it (a Steiner summary is not shown in
+        # prose, so quoting it would refer to text the reader never saw).
+        shown = quote_step(step.text)
         if not shown:
             wrong = "this answer is wrong"
         elif position == len(branch) - 1:

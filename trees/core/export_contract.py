@@ -55,6 +55,7 @@ _ANSWER_IS_CLAUSE_RE = re.compile(
     re.IGNORECASE,
 )
 _BOXED_RE = re.compile(r"\\(?:boxed|fbox)[ \t]*\{")
+_BOXED_ONLY_RE = re.compile(r"^[ \t$]*\\(?:boxed|fbox)[ \t]*\{.*\}[ \t$.]*$")
 
 
 def _unbox(line: str) -> str:
@@ -94,6 +95,8 @@ def strip_answer_statements(text: str) -> str:
             continue
         if _ANSWER_LINE_RE.match(raw) or _GSM8K_LINE_RE.match(raw):
             continue
+        if _BOXED_ONLY_RE.match(raw):
+            continue  # a line that is only a box ("$\boxed{8}$") states the answer alone
         line = _unbox(raw)
         clause = _ANSWER_IS_CLAUSE_RE.search(line)
         if clause:
@@ -405,13 +408,14 @@ def steiner_row_problems(
     problems: list[str] = []
     if not sep or not answer.startswith(ANSWER_PREFIX) or "\n" in answer:
         problems.append("the answer does not follow the end of reasoning as `Answer: x`")
-    statements = answer_statements(re.sub(r"<\|[a-z_]+\|>", "\n", reasoning))
+    lines = re.sub(r"<\|[a-z_]+\|>", "\n", reasoning)
+    statements = answer_statements(lines)
     if statements:
         problems.append(f"the reasoning states an answer {statements} more time(s)")
     start, stop = DEFAULT_TOKENS.reflection_start, DEFAULT_TOKENS.reflection_end
     for piece in reasoning.split(start)[1:]:
         reflection = piece.split(stop, 1)[0]
-        problems.extend(transition_problems(reflection, reasoning, reference))
+        problems.extend(transition_problems(reflection, lines, reference))
     return problems
 
 

@@ -125,8 +125,11 @@ def transition_sentence(tree: TreeView, visit: Visit, transition: str) -> str:
     reference answer) and the step the reasoning resumes after, quoted whole."""
     reason = safe_reason(tree, visit.reason)
     target = visit.returns_to
-    quote = quote_step(_step_text(tree, target)) if target not in (None, tree.root) else ""
-    where = f"Going back to {quoted(quote)}." if quote else "Going back to the start."
+    if target is None or target == tree.root:
+        where = "Going back to the start."
+    else:
+        quote = quote_step(_step_text(tree, target))
+        where = f"Going back to {quoted(quote)}." if quote else "Going back to the step before."
     return f"{transition} {reason}. {where}"
 
 
