@@ -52,9 +52,7 @@ class ModelClient:
         """Calls to another profile (a critic) that count against the same budget and seeds."""
         if profile.pk == self.profile.pk:
             return self
-        other = ModelClient(self.job, self.problem, profile, self.budget)
-        other.settings = {**other.settings, "seed": self.settings.get("seed")}
-        return other
+        return ModelClient(self.job, self.problem, profile, self.budget)
 
     # --- The call itself ------------------------------------------------------------------
 

@@ -10,7 +10,9 @@ import pytest
 from tests.services.test_search import demo_problems, node_job
 from trees.core.jobresults import RESULTS, CampaignRunResult, MctsResult, RunCounts
 from trees.models import ModelProfile, Node
+from workers.backends.base import Completion
 from workers.backends.demo_backend import DemoBackend
+from workers.client import ModelClient
 from workers.tasks import beam_search, mcts, recomplete
 
 pytestmark = pytest.mark.usefixtures("demo_model")
@@ -107,3 +109,18 @@ def test_every_typed_result_round_trips_through_json():
     assert CampaignRunResult.from_data(json.loads(json.dumps(run.to_data()))) == run
     # Keys a result does not know (older or newer jobs) are ignored, missing ones defaulted.
     assert MctsResult.from_data({"found": 4, "unknown": 1}) == MctsResult(found=4)
+
+
+def test_rollouts_grade_the_last_number_only_where_the_campaign_says_so(campaign, bob):
+    root = Node.objects.get(tree=demo_problems(campaign, 1, seed=10)[0], parent=None)
+    job = node_job("rollout", root, bob, n=1)
+    problem = root.tree.problem
+    text = f"So the total is {problem.reference_answer}"
+    completion = Completion(text=text, finish_reason="stop", token_count=6)
+    strict = ModelClient(job, problem, job.profile).rollout(completion)
+    assert (strict.answer, strict.correct) == (None, False)
+    campaign.last_number_answers = True
+    campaign.save()
+    problem.refresh_from_db()
+    lenient = ModelClient(job, problem, job.profile).rollout(completion)
+    assert lenient.answer == problem.reference_answer and lenient.correct
