@@ -11,9 +11,9 @@ from channels.exceptions import ChannelFull
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from trees.events import event_for_viewer, tree_group
-from trees.models import Tree
 from trees.models.campaigns import ROLE_RANK, Role
 from trees.queries import get_role
+from trees.queries.nodes import get_tree_campaign_id
 
 log = logging.getLogger(__name__)
 
@@ -21,9 +21,7 @@ log = logging.getLogger(__name__)
 @database_sync_to_async
 def role_in_tree(user: Any, tree_id: int) -> str | None:
     """The user's role in the tree's campaign; None for outsiders and unknown trees."""
-    campaign_id = (
-        Tree.objects.filter(pk=tree_id).values_list("problem__campaign_id", flat=True).first()
-    )
+    campaign_id = get_tree_campaign_id(tree_id)
     return None if campaign_id is None else get_role(user, campaign_id)
 
 

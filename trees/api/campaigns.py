@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.db.models import Q
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
 from rest_framework.exceptions import ValidationError
@@ -12,26 +11,30 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from trees.api import serializers as s
-from trees.errors import Forbidden, NotFound
-from trees.models import Job, Membership, Problem, Role
+from trees.errors import Forbidden
+from trees.models import Job, Membership, Role
 from trees.queries import campaigns_for, get_campaign_for, jobs_for, problems_for
-from trees.services.campaigns import (
+from trees.queries.campaigns import (
     campaign_progress,
+    get_member,
+    get_roles_of,
+    get_user_by_username,
+    list_members,
+    list_problems,
+)
+from trees.services.campaigns import (
     do_add_member,
     do_assign_problems,
     do_change_role,
     do_create_campaign,
     do_remove_member,
     do_update_campaign,
-    get_user_by_username,
 )
 from trees.services.jobs import do_start_job
 
 
 def my_roles(request: Request) -> dict[int, str]:
-    return dict(
-        Membership.objects.filter(user_id=request.user.pk).values_list("campaign_id", "role")
-    )
+    return get_roles_of(request.user)
 
 
 class CampaignList(generics.ListCreateAPIView):
@@ -75,8 +78,7 @@ class MemberList(APIView):
     @extend_schema(responses=s.MemberSerializer(many=True))
     def get(self, request: Request, slug: str) -> Response:
         campaign = get_campaign_for(request.user, slug)
-        members = Membership.objects.filter(campaign=campaign).select_related("user")
-        return Response(s.MemberSerializer(members.order_by("pk"), many=True).data)
+        return Response(s.MemberSerializer(list_members(campaign), many=True).data)
 
     @extend_schema(request=s.MemberCreateSerializer, responses={201: s.MemberSerializer})
     def post(self, request: Request, slug: str) -> Response:
@@ -90,11 +92,7 @@ class MemberList(APIView):
 
 class MemberDetail(APIView):
     def _membership(self, request: Request, slug: str, pk: int) -> Membership:
-        campaign = get_campaign_for(request.user, slug, Role.ADMIN)
-        membership = Membership.objects.filter(campaign=campaign, pk=pk).first()
-        if membership is None:
-            raise NotFound(f"No member {pk} in this campaign.")
-        return membership
+        return get_member(get_campaign_for(request.user, slug, Role.ADMIN), pk)
 
     @extend_schema(request=s.RoleSerializer, responses=s.MemberSerializer)
     def patch(self, request: Request, slug: str, pk: int) -> Response:
@@ -136,15 +134,14 @@ class ProblemList(generics.ListAPIView):
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
         campaign = get_campaign_for(self.request.user, self.kwargs["slug"])
-        problems = Problem.objects.filter(campaign=campaign).select_related("tree")
         params = self.request.query_params
-        for field in ("subject", "difficulty", "source"):
-            if params.get(field):
-                problems = problems.filter(**{field: params[field]})
-        if params.get("search"):
-            term = params["search"][:200]
-            problems = problems.filter(Q(statement__icontains=term) | Q(external_id=term))
-        return problems.order_by("pk")
+        return list_problems(
+            campaign,
+            subject=params.get("subject"),
+            difficulty=params.get("difficulty"),
+            source=params.get("source"),
+            search=params.get("search"),
+        )
 
 
 class ProblemDetail(generics.RetrieveAPIView):

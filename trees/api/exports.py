@@ -13,8 +13,9 @@ from rest_framework.views import APIView
 
 from trees.api import serializers as s
 from trees.errors import Conflict, Invalid, NotFound
-from trees.models import Export, ExportSchedule, Role
+from trees.models import Export, Role
 from trees.queries import get_campaign_for
+from trees.queries.exports import list_export_schedules, list_exports
 from trees.services.exports import (
     do_create_export,
     do_create_export_schedule,
@@ -51,7 +52,7 @@ class CampaignExports(generics.ListAPIView):
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
         campaign = get_campaign_for(self.request.user, self.kwargs["slug"], Role.LEAD)
-        return Export.objects.filter(campaign=campaign).select_related("job").order_by("-pk")
+        return list_exports(campaign)
 
     @extend_schema(request=s.ExportRequestSerializer, responses={202: s.ExportCreatedSerializer})
     def post(self, request: Request, slug: str) -> Response:
@@ -121,11 +122,7 @@ class CampaignExportSchedules(generics.ListAPIView):
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
         campaign = get_campaign_for(self.request.user, self.kwargs["slug"], Role.LEAD)
-        return (
-            ExportSchedule.objects.filter(campaign=campaign)
-            .select_related("periodic_task__interval", "periodic_task__crontab")
-            .order_by("pk")
-        )
+        return list_export_schedules(campaign)
 
     @extend_schema(
         request=s.ExportScheduleRequestSerializer, responses={201: s.ExportScheduleSerializer}

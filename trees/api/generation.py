@@ -13,9 +13,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from trees.api import serializers as s
-from trees.errors import Invalid, NotFound
-from trees.models import Job, ModelProfile, Node, Role, SuggestedLabel
-from trees.queries import get_node_for, list_model_profiles, require_role
+from trees.errors import Invalid
+from trees.models import Job, ModelProfile, Node
+from trees.queries import get_node_for, list_model_profiles
+from trees.queries.nodes import get_suggestion_for
 from trees.services.generation import do_review_suggestion
 from trees.services.jobs import do_start_job
 from trees.services.profiles import do_create_profile, do_delete_profile, do_update_profile
@@ -76,12 +77,7 @@ class SuggestionReview(APIView):
     @extend_schema(request=s.SuggestionReviewSerializer, responses=s.SuggestionSerializer)
     def post(self, request: Request, pk: int) -> Response:
         """Confirm (it becomes my label) or reject a model's suggested label."""
-        suggestion = (
-            SuggestedLabel.objects.select_related("node__tree__problem").filter(pk=pk).first()
-        )
-        if suggestion is None:
-            raise NotFound(f"No suggestion {pk}.")
-        require_role(request.user, suggestion.node.tree.problem.campaign_id, Role.EXPERT)
+        suggestion = get_suggestion_for(request.user, pk)
         body = s.SuggestionReviewSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         reviewed = do_review_suggestion(suggestion, request.user, body.validated_data["accept"])

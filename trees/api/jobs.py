@@ -10,8 +10,9 @@ from rest_framework.views import APIView
 
 from trees.api import serializers as s
 from trees.errors import NotFound
-from trees.models import Assignment, Role
+from trees.models import Role
 from trees.queries import jobs_for, require_owner_or_role
+from trees.queries.campaigns import get_my_assignment, list_open_assignments
 from trees.services.campaigns import do_finish_assignment, do_start_assignment
 from trees.services.jobs import do_cancel_job
 
@@ -41,13 +42,7 @@ class JobCancel(APIView):
 
 
 def my_open_assignments(request: Request):  # type: ignore[no-untyped-def]
-    assignments = Assignment.objects.filter(
-        expert_id=request.user.pk, status__in=Assignment.OPEN
-    ).select_related("problem__tree", "problem__campaign")
-    campaign = request.query_params.get("campaign")
-    if campaign:
-        assignments = assignments.filter(problem__campaign__slug=campaign)
-    return assignments.order_by("pk")
+    return list_open_assignments(request.user, request.query_params.get("campaign"))
 
 
 class QueueList(generics.ListAPIView):
@@ -74,13 +69,7 @@ class AssignmentFinish(APIView):
     @extend_schema(request=s.AssignmentFinishSerializer, responses=s.AssignmentSerializer)
     def post(self, request: Request, pk: int) -> Response:
         """Submit or skip one of my assignments."""
-        assignment = (
-            Assignment.objects.filter(pk=pk, expert_id=request.user.pk)
-            .select_related("problem__tree", "problem__campaign")
-            .first()
-        )
-        if assignment is None:
-            raise NotFound(f"No assignment {pk} of yours.")
+        assignment = get_my_assignment(request.user, pk)
         body = s.AssignmentFinishSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         assignment = do_finish_assignment(assignment, body.validated_data["status"])

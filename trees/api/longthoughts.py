@@ -11,26 +11,23 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from trees.api import serializers as s
-from trees.errors import Invalid, NotFound
-from trees.models import Job, LongThought, LongThoughtRevision, Role, Tree
-from trees.queries import get_campaign_for, require_role
+from trees.errors import Invalid
+from trees.models import Job, LongThought, Role
+from trees.queries import get_campaign_for
+from trees.queries.longthoughts import (
+    get_long_thought_for,
+    list_long_thought_revisions,
+    list_long_thoughts_of_tree,
+    long_thought_stats,
+)
+from trees.queries.nodes import get_tree_for
 from trees.services.jobs import do_start_job
 from trees.services.longthoughts import (
     check_derive_params,
     check_smoothable,
     do_edit_long_thought,
     do_review_long_thought,
-    get_long_thought_for,
-    long_thought_stats,
 )
-
-
-def tree_of_problem(request: Request, pk: int) -> Tree:
-    tree = Tree.objects.select_related("problem").filter(problem_id=pk).first()
-    if tree is None:
-        raise NotFound(f"No problem {pk}.")
-    require_role(request.user, tree.problem.campaign_id, Role.EXPERT)
-    return tree
 
 
 class ProblemLongThoughts(generics.ListAPIView):
@@ -39,14 +36,13 @@ class ProblemLongThoughts(generics.ListAPIView):
     serializer_class = s.LongThoughtSerializer
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
-        tree = tree_of_problem(self.request, self.kwargs["pk"])
-        return LongThought.objects.filter(tree=tree).select_related("tree").order_by("-pk")
+        return list_long_thoughts_of_tree(get_tree_for(self.request.user, self.kwargs["pk"]))
 
     @extend_schema(request=s.DeriveRequestSerializer, responses={202: s.JobSerializer})
     def post(self, request: Request, pk: int) -> Response:
         """Derive a long thought from the tree's labels: a "derive" Job (poll /jobs/<id>/;
         its result names the long thought)."""
-        tree = tree_of_problem(request, pk)
+        tree = get_tree_for(request.user, pk)
         body = s.DeriveRequestSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = dict(body.validated_data)
@@ -96,7 +92,7 @@ class LongThoughtRevisions(generics.ListAPIView):
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
         thought = get_long_thought_for(self.request.user, self.kwargs["pk"])
-        return LongThoughtRevision.objects.filter(long_thought=thought).order_by("version")
+        return list_long_thought_revisions(thought)
 
 
 class LongThoughtSmooth(APIView):

@@ -9,16 +9,15 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from trees.api import serializers as s
-from trees.errors import NotFound
-from trees.models import Node, NodeRevision, Role, StepLabel, Tree
+from trees.models import Node, Role
 from trees.queries import (
     get_node_for,
     get_tree_payload,
     node_to_dict,
     node_with_my_label,
     require_owner_or_role,
-    require_role,
 )
+from trees.queries.nodes import get_tree_for, list_revisions, list_step_labels
 from trees.services.labels import do_label_step, do_set_gold_label, do_unlabel_step
 from trees.services.nodes import do_add_child_step, do_edit_step, do_set_deleted
 
@@ -29,10 +28,7 @@ class TreeDetail(APIView):
     )
     def get(self, request: Request, pk: int) -> Response:
         """The whole tree of a problem: every node with label counts, gold, my label."""
-        tree = Tree.objects.select_related("problem").filter(problem_id=pk).first()
-        if tree is None:
-            raise NotFound(f"No problem {pk}.")
-        require_role(request.user, tree.problem.campaign_id, Role.EXPERT)
+        tree = get_tree_for(request.user, pk)
         include_deleted = request.query_params.get("include_deleted") in ("1", "true")
         return Response(get_tree_payload(tree, request.user, include_deleted=include_deleted))
 
@@ -101,7 +97,7 @@ class NodeRevisions(APIView):
     @extend_schema(responses=s.RevisionSerializer(many=True))
     def get(self, request: Request, pk: int) -> Response:
         node = get_node_for(request.user, pk)
-        revisions = NodeRevision.objects.filter(node=node).order_by("version")
+        revisions = list_revisions(node)
         return Response(s.RevisionSerializer(revisions, many=True).data)
 
 
@@ -154,7 +150,7 @@ class NodeLabels(APIView):
     def get(self, request: Request, pk: int) -> Response:
         """Every expert's label on this step, for adjudication (reviewers)."""
         node = get_node_for(request.user, pk, Role.REVIEWER)
-        labels = StepLabel.objects.filter(node=node).select_related("expert").order_by("pk")
+        labels = list_step_labels(node)
         return Response(
             [
                 {

@@ -15,10 +15,11 @@ from rest_framework.views import APIView
 from trees.api import search_serializers as ss
 from trees.api import serializers as s
 from trees.api.generation import start_model_job
-from trees.api.longthoughts import tree_of_problem
 from trees.errors import Conflict, Invalid, NotFound
-from trees.models import Job, ModelProfile, Node, Role
+from trees.models import Job, Node, Role
 from trees.queries import get_campaign_for, get_node_for, jobs_for, node_to_dict, require_role
+from trees.queries.nodes import get_tree_for
+from trees.queries.profiles import model_profile_exists
 from trees.services.critique import (
     critique_dict,
     do_accept_proposal,
@@ -63,7 +64,7 @@ class NodeCritiqueLoop(APIView):
         node = get_node_for(request.user, pk)
         data = _body(ss.CritiqueLoopStartSerializer, request)
         critic = data.get("critic_profile")
-        if critic is not None and not ModelProfile.objects.filter(pk=critic).exists():
+        if critic is not None and not model_profile_exists(critic):
             raise Invalid(f"No model profile {critic}.", field="critic_profile")
         return start_node_job(request, node, Job.Kind.CRITIQUE_LOOP, data)
 
@@ -213,7 +214,7 @@ class ProblemCluster(APIView):
     @extend_schema(request=ss.ClusterSerializer, responses={202: s.JobSerializer})
     def post(self, request: Request, pk: int) -> Response:
         """Cluster this tree's steps by meaning (the step DAG's vertices): a cluster Job."""
-        tree = tree_of_problem(request, pk)
+        tree = get_tree_for(request.user, pk)
         data = _body(ss.ClusterSerializer, request)
         return _start_cluster(request, tree.problem.campaign, tree, data)
 
@@ -256,7 +257,7 @@ class ProblemDag(APIView):
     def get(self, request: Request, pk: int) -> Response:
         """The tree merged into its step DAG: clusters with their member nodes, edges and
         Steiner's heuristic scores."""
-        return Response(get_dag_payload(tree_of_problem(request, pk)))
+        return Response(get_dag_payload(get_tree_for(request.user, pk)))
 
 
 class ProblemDagPaths(APIView):
@@ -264,7 +265,7 @@ class ProblemDagPaths(APIView):
     def post(self, request: Request, pk: int) -> Response:
         """Sample paths on the DAG from the question to a correct answer, with backtracking
         excursions (seeded: the same seed gives the same paths)."""
-        tree = tree_of_problem(request, pk)
+        tree = get_tree_for(request.user, pk)
         data = _body(ss.DagPathsRequestSerializer, request)
         n, seed = data.pop("n"), data.pop("seed")
         return Response({"paths": get_dag_paths(tree, n, seed, data)})
@@ -274,7 +275,7 @@ class ProblemDagLongThought(APIView):
     @extend_schema(request=ss.DagLongThoughtSerializer, responses={201: s.LongThoughtSerializer})
     def post(self, request: Request, pk: int) -> Response:
         """Derive a long thought (a draft) from one sampled DAG path."""
-        tree = tree_of_problem(request, pk)
+        tree = get_tree_for(request.user, pk)
         data = _body(ss.DagLongThoughtSerializer, request)
         thought = do_derive_dag_long_thought(tree, data, created_by=request.user)
         return Response(long_thought_dict(thought), status=status.HTTP_201_CREATED)

@@ -1,15 +1,18 @@
-"""Node and tree reads: the API shape of a node, the whole tree in one response, paths."""
+"""Node and tree reads: the API shape of a node, the whole tree in one response, a tree for a
+user, paths, revisions and the labels on a step."""
 
 from __future__ import annotations
 
 from typing import Any
 
 import orjson
-from django.db.models import TextField
+from django.db.models import QuerySet, TextField
 from django.db.models.functions import Cast
 
-from trees.models import Node, StepLabel, SuggestedLabel, Tree
-from trees.queries.access import User
+from trees.errors import NotFound
+from trees.models import Node, NodeRevision, StepLabel, SuggestedLabel, Tree
+from trees.models.campaigns import Role
+from trees.queries.access import User, require_role
 
 # Columns of a node as the API and realtime events show it, in one place.
 NODE_COLUMNS = (
@@ -177,3 +180,35 @@ def get_path(node: Node) -> list[Node]:
         path.append(Node.objects.get(pk=path[-1].parent_id))
     path.reverse()
     return path
+
+
+def get_tree_for(user: User, problem_id: int, minimum: str = Role.EXPERT) -> Tree:
+    """The tree of a problem the user may see with at least the `minimum` role."""
+    tree = Tree.objects.select_related("problem").filter(problem_id=problem_id).first()
+    if tree is None:
+        raise NotFound(f"No problem {problem_id}.")
+    require_role(user, tree.problem.campaign_id, minimum)
+    return tree
+
+
+def get_tree_campaign_id(tree_id: int) -> int | None:
+    """The campaign of a tree, or None for an unknown tree (one query)."""
+    return Tree.objects.filter(pk=tree_id).values_list("problem__campaign_id", flat=True).first()
+
+
+def list_revisions(node: Node) -> QuerySet[NodeRevision]:
+    return NodeRevision.objects.filter(node=node).order_by("version")
+
+
+def list_step_labels(node: Node) -> QuerySet[StepLabel]:
+    """Every expert's label on the step, with the expert, oldest first."""
+    return StepLabel.objects.filter(node=node).select_related("expert").order_by("pk")
+
+
+def get_suggestion_for(user: User, pk: int, minimum: str = Role.EXPERT) -> SuggestedLabel:
+    """A model-suggested label on a step the user may see with at least `minimum`."""
+    suggestion = SuggestedLabel.objects.select_related("node__tree__problem").filter(pk=pk).first()
+    if suggestion is None:
+        raise NotFound(f"No suggestion {pk}.")
+    require_role(user, suggestion.node.tree.problem.campaign_id, minimum)
+    return suggestion

@@ -27,3 +27,7 @@ def get_model_profile(campaign: Campaign | None) -> ModelProfile:
             "exist yet (`manage.py seed_demo` makes it)."
         )
     return profile
+
+
+def model_profile_exists(pk: int) -> bool:
+    return ModelProfile.objects.filter(pk=pk).exists()

@@ -5,10 +5,10 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.utils import timezone
 
-from trees.errors import Conflict, Invalid, NotFound
+from trees.errors import Conflict, Invalid
 from trees.models import Assignment, Campaign, Membership, Problem, Role
 
 User = get_user_model()
@@ -164,21 +164,3 @@ def do_finish_assignment(assignment: Assignment, status: str) -> Assignment:
     assignment.finished_at = timezone.now()
     assignment.save(update_fields=["status", "finished_at"])
     return assignment
-
-
-def get_user_by_username(username: str) -> Any:
-    user = User.objects.filter(username=username).first()
-    if user is None:
-        raise NotFound(f"No user {username!r}.", field="username")
-    return user
-
-
-def campaign_progress(campaign: Campaign) -> dict[str, int]:
-    """Assignment counts by status for the campaign (one aggregate query)."""
-    counts = Assignment.objects.filter(problem__campaign=campaign).aggregate(
-        total=Count("id"),
-        submitted=Count("id", filter=Q(status=Assignment.Status.SUBMITTED)),
-        in_progress=Count("id", filter=Q(status=Assignment.Status.IN_PROGRESS)),
-        skipped=Count("id", filter=Q(status=Assignment.Status.SKIPPED)),
-    )
-    return {key: int(value or 0) for key, value in counts.items()}
