@@ -34,6 +34,11 @@ def test_the_command_takes_the_label_filters(labelled, tmp_path):
         "export_dataset", "pilot", "--format", "prm-stepwise", "-o", str(out), "--labels", "gold"
     )
     assert len(out.read_text().splitlines()) == 1
+    soft = tmp_path / "soft.jsonl"
+    call_command(
+        "export_dataset", "pilot", "--format", "prm-stepwise", "-o", str(soft), "--soft-labels"
+    )
+    assert all("values" in json.loads(line) for line in soft.read_text().splitlines())
     out = tmp_path / "approved.jsonl"
     with pytest.raises(CommandError, match="no problem has an approved long thought"):
         call_command(

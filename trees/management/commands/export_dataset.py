@@ -27,6 +27,9 @@ class Command(BaseCommand):
         parser.add_argument("--min-experts", type=int, default=1)
         parser.add_argument("--approved-only", action="store_true")
         parser.add_argument("--zero-is-true", action="store_true")
+        parser.add_argument(
+            "--soft-labels", action="store_true", help="PRM stepwise: a column of MC values"
+        )
         parser.add_argument("--max-pairs", type=int, default=8, help="DPO pairs per problem")
         parser.add_argument(
             "--tokenizer", help='"demo" or a directory with tokenizer.json: token limits'
@@ -42,6 +45,7 @@ class Command(BaseCommand):
             "min_experts": options["min_experts"],
             "approved_only": options["approved_only"],
             "zero_is_true": options["zero_is_true"],
+            "soft_labels": options["soft_labels"],
             "max_pairs": options["max_pairs"],
             "tokenizer": options["tokenizer"],
             "problems": options["problems"],
