@@ -1447,6 +1447,11 @@ export interface components {
        */
       zero_is_true?: boolean;
       /**
+       * @description PRM stepwise: a `values` column of Monte-Carlo soft values (null if stale).
+       * @default false
+       */
+      soft_labels?: boolean;
+      /**
        * @description DPO pairs per problem and level.
        * @default 8
        */
@@ -1501,6 +1506,11 @@ export interface components {
        * @default false
        */
       zero_is_true?: boolean;
+      /**
+       * @description PRM stepwise: a `values` column of Monte-Carlo soft values (null if stale).
+       * @default false
+       */
+      soft_labels?: boolean;
       /**
        * @description DPO pairs per problem and level.
        * @default 8
