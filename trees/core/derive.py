@@ -386,8 +386,8 @@ def backtrack_reason(index: TreeIndex, branch: list[int]) -> str:
     steps = tree.steps
     reference = tree.reference_answer.strip()
     wrong = ""
-    for position, node in enumerate(branch):
-        step = steps[node]
+    for position, visited in enumerate(branch):
+        step = steps[visited]
         if step.rating != -1:
             continue
         # The step's own text, as the thought shows it (a Steiner summary is not shown in
