@@ -105,7 +105,7 @@ def safe_reason(tree: TreeView, reason: str) -> str:
     reference answer outside a quoted step or quotes cut text (plans stored by an older
     derivation did both), in which case a neutral clause."""
     text = " ".join((reason or "").split()).strip().rstrip(".")
-    if not text or "…" in text or '"' in text:
+    if not text or "…" in text:
         return FALLBACK_REASON
     bare = text
     while OPEN_QUOTE in bare and CLOSE_QUOTE in bare:
