@@ -11,6 +11,7 @@ from django.db import InterfaceError, OperationalError
 
 from trees.errors import JobStopped
 from trees.models import Job
+from trees.queries.jobs import get_job_parent_id
 from trees.services.jobs import do_begin_job, do_fail_job
 from trees.services.search import claim_job, do_roll_up
 from workers.backends.base import BackendError
@@ -53,6 +54,6 @@ def run_run_child(task: Any, job_id: int, body: Callable[[Job], Any]) -> None:
     try:
         run_job(task, job_id, body)
     finally:
-        parent = Job.objects.filter(pk=job_id).values_list("parent_id", flat=True).first()
+        parent = get_job_parent_id(job_id)
         if parent is not None:
             do_roll_up(parent)

@@ -7,7 +7,8 @@ from __future__ import annotations
 from trees.core.dag import cluster_embeddings, number_signature
 from trees.core.jobresults import ClusterResult
 from trees.errors import JobStopped
-from trees.models import Job, Node, Tree
+from trees.models import Job
+from trees.queries.jobs import list_live_steps, trees_of_job
 from trees.services.jobs import do_report_progress, is_cancelled
 from trees.services.search import do_set_clusters, finish_search
 from workers.embeddings import embed, embedder_name
@@ -21,21 +22,13 @@ def run_cluster(job: Job) -> None:
     band = job.params.get("band")
     band = int(campaign.cluster_depth_band if band is None else band)
     same_numbers = job.params.get("same_numbers", True)
-    trees = (
-        [Tree.objects.get(pk=job.tree_id)]
-        if job.tree_id
-        else list(Tree.objects.filter(problem__campaign=campaign).order_by("pk"))
-    )
+    trees = trees_of_job(job)
     do_report_progress(job, 0, len(trees))
     clusters, changed = 0, 0
     for index, tree in enumerate(trees, start=1):
         if is_cancelled(job.pk):
             raise JobStopped
-        rows = list(
-            Node.objects.filter(tree=tree, is_deleted=False)
-            .order_by("depth", "pk")
-            .values_list("pk", "text", "depth", "parent_id")
-        )
+        rows = list_live_steps(tree)
         steps = [row for row in rows if row[3] is not None]
         texts = [row[1] for row in steps]
         labels = cluster_embeddings(

@@ -7,6 +7,7 @@ from typing import Any
 
 from trees.models import Job, ModelProfile, Node, Problem
 from trees.queries import get_path
+from trees.queries.jobs import get_step_in_context
 
 
 def pinned_profile(job: Job) -> ModelProfile:
@@ -28,7 +29,7 @@ class NodeContext:
 def node_context(job: Job) -> NodeContext:
     if job.node_id is None:
         raise ValueError(f"Job {job.pk} names no step to start from.")
-    node = Node.objects.select_related("tree__problem__campaign").get(pk=job.node_id)
+    node = get_step_in_context(job.node_id)
     return NodeContext(node, get_path(node), node.tree.problem, pinned_profile(job))
 
 

@@ -15,6 +15,7 @@ from trees.core.generation import Candidate
 from trees.core.jobresults import CritiqueLoopResult
 from trees.core.search import Budget
 from trees.models import Job, ModelProfile, Node
+from trees.queries.jobs import find_model_profile, get_job_status
 from trees.services.critique import (
     do_add_critique,
     do_add_proposal,
@@ -53,7 +54,7 @@ def propose(
 
 
 def _status(job: Job) -> str:
-    return Job.objects.values_list("status", flat=True).get(pk=job.pk)
+    return get_job_status(job.pk)
 
 
 def run_critique_loop(job: Job, task_id: str | None = None) -> None:
@@ -63,7 +64,7 @@ def run_critique_loop(job: Job, task_id: str | None = None) -> None:
     ctx = node_context(job)
     start, path, profile = ctx.node, ctx.path, ctx.profile
     critic_pk = job.params.get("critic_profile")
-    critic = ModelProfile.objects.filter(pk=critic_pk).first() if critic_pk else profile
+    critic = find_model_profile(critic_pk) if critic_pk else profile
     rounds = int(job.params.get("rounds", 3))
     budget = Budget.from_params(job.params.get("budget"))
     spent = CritiqueLoopResult.from_data(job.result).budget

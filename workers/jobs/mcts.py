@@ -12,6 +12,7 @@ import networkx as nx
 from trees.core.jobresults import MctsResult
 from trees.core.search import Contribution, backpropagate, best_child, select_path
 from trees.models import Job, Node
+from trees.queries.jobs import get_nodes, list_search_rows
 from trees.services.jobs import do_report_progress
 from trees.services.search import (
     do_record_search_stats,
@@ -28,10 +29,7 @@ from workers.jobs.search_common import job_budget
 def search_graph(job: Job, start: Node) -> nx.DiGraph:
     """The subtree below `start` with each node's statistics less this job's own earlier
     contribution (a re-run starts from where the tree stood before the job)."""
-    rows = Node.objects.filter(tree_id=start.tree_id, is_deleted=False).values(
-        *("id", "parent_id", "depth", "is_terminal", "correctness", "confidence"),
-        *("visits", "value_sum"),
-    )
+    rows = list_search_rows(start.tree_id)
     earlier = previous_contribution(job)
     graph: nx.DiGraph = nx.DiGraph()
     by_parent: dict[int, list[dict[str, Any]]] = {}
@@ -79,7 +77,7 @@ def run_mcts(job: Job) -> None:
 
     def node_path(ids: Sequence[int]) -> list[Node]:
         missing = [pk for pk in ids if pk not in texts]
-        texts.update(Node.objects.in_bulk(missing))
+        texts.update(get_nodes(missing))
         return [*path[:-1], *(texts[pk] for pk in ids)]
 
     def expandable(pk: int) -> bool:

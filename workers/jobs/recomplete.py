@@ -10,6 +10,7 @@ import random
 from trees.core.jobresults import RecompleteResult
 from trees.models import Job, Node
 from trees.queries import get_path
+from trees.queries.jobs import list_correct_answers_below
 from trees.services.jobs import do_fail_job, do_report_progress
 from trees.services.search import do_store_branches, finish_search
 from workers.client import ModelClient
@@ -21,15 +22,7 @@ def correct_path(start: Node, path: list[Node], rng: random.Random) -> list[Node
     """A path from the root through `start` to a correct answer (random among them)."""
     if start.is_terminal:
         return path if start.correctness == Node.Correctness.CORRECT else None
-    answers = list(
-        Node.objects.filter(
-            tree_id=start.tree_id,
-            is_terminal=True,
-            correctness=Node.Correctness.CORRECT,
-            is_deleted=False,
-            depth__gt=start.depth,
-        ).order_by("pk")
-    )
+    answers = list_correct_answers_below(start)
     rng.shuffle(answers)
     for answer in answers:
         candidate = get_path(answer)

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from trees.core.smooth import smooth_prompt, splice
 from trees.errors import Invalid
-from trees.models import Job, LongThought
+from trees.models import Job
+from trees.queries.jobs import get_long_thought_with_campaign
 from trees.services.jobs import do_fail_job, do_report_progress
 from trees.services.longthoughts import check_smoothable, do_store_smoothed
 from workers.client import ModelClient
@@ -14,9 +15,7 @@ from workers.profiles import template
 
 
 def run_smooth(job: Job) -> None:
-    source = LongThought.objects.select_related("tree__problem__campaign").get(
-        pk=job.params["long_thought"]
-    )
+    source = get_long_thought_with_campaign(job.params["long_thought"])
     try:
         check_smoothable(source)
     except Invalid as exc:

@@ -7,7 +7,7 @@ import uuid
 
 from celery import shared_task
 
-from trees.models import ExportSchedule
+from trees.queries.jobs import find_export_schedule
 from trees.services.exports import do_run_export_job, do_start_scheduled_export
 from trees.services.longthoughts import do_run_derive_job
 from workers.runner import run_job
@@ -29,7 +29,7 @@ def export_dataset(self, job_id: int) -> None:
 def run_export_schedule(self, schedule_id: int) -> None:
     """One run of an export schedule: a new Export version, written here and now. The run is
     keyed by the Celery task id, so a re-delivered run resumes its own export."""
-    schedule = ExportSchedule.objects.select_related("campaign").filter(pk=schedule_id).first()
+    schedule = find_export_schedule(schedule_id)
     if schedule is None or not schedule.enabled:
         return
     _, job = do_start_scheduled_export(schedule, run_key=self.request.id or uuid.uuid4().hex)
