@@ -48,3 +48,7 @@ export function canMove(from: JobStatus | undefined, to: JobStatus | undefined):
 export function progressOf(job: Job): { done: number; total: number } {
   return { done: Number(job.progress?.done ?? 0), total: Number(job.progress?.total ?? 0) };
 }
+
+/** A kind as people read it ("critique_loop" → "critique loop"). Any kind the schema adds
+ * reads the same way, without a table to keep in step. */
+export const kindLabel = (kind: string): string => kind.replace(/_/g, " ");

@@ -2,7 +2,7 @@
 // loaded with the tree and kept current by the job tracker.
 import { useShallow } from "zustand/react/shallow";
 
-import { isActive, progressOf, type Job } from "../api/jobs";
+import { isActive, kindLabel, progressOf, type Job } from "../api/jobs";
 import { ErrorNote } from "../components/ErrorNote";
 import { newestFirst } from "../store/jobs";
 import { useWorkspace } from "./context";
@@ -41,7 +41,7 @@ export function JobLogTab() {
           {jobs.map((job) => (
             <tr key={job.id} data-job-id={job.id} data-status={job.status}>
               <td className="mono">#{job.id}</td>
-              <td>{job.kind}</td>
+              <td>{kindLabel(job.kind)}</td>
               <td>
                 <span className={`pill ${job.status}`}>{job.status}</span>
               </td>

@@ -5,7 +5,7 @@ import { useShallow } from "zustand/react/shallow";
 import { get } from "../api/client";
 import type { Campaign, ModelProfile } from "../api/types";
 import { useFetch } from "../api/useFetch";
-import { progressOf, type Job } from "../api/jobs";
+import { kindLabel, progressOf, type Job } from "../api/jobs";
 import { activeJobs } from "../store/jobs";
 import { expand, firstError, rollouts } from "./commands";
 import { useWorkspace, useWorkspaceStore } from "./context";
@@ -122,7 +122,7 @@ function JobBar({ job, onCancel }: { job: Job; onCancel: () => void }) {
           style={{ width: total ? `${share}%` : "30%" }}
         />
         <span>
-          {job.kind} {total ? `${done}/${total}` : job.status}
+          {kindLabel(job.kind)} {total ? `${done}/${total}` : job.status}
         </span>
       </div>
       <button className="small" onClick={onCancel} title="Cancel this job" aria-label="Cancel job">
