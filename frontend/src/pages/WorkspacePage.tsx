@@ -74,7 +74,11 @@ function Workspace({ problemId, store }: { problemId: number; store: WorkspaceSt
     return connectTreeSocket(treeId, {
       onMessage: (message) => store.getState().receive(message),
       onStatus: (status) => store.getState().setConnection(status),
-      onReconnect: () => void store.getState().resync(),
+      onReconnect: () => {
+        // Events sent while away are lost: read the tree and its jobs again.
+        void store.getState().resync();
+        void store.getState().reloadJobs();
+      },
     });
   }, [store, treeId]);
 

@@ -78,6 +78,16 @@ describe("the workspace's jobs", () => {
     expect(store.getState().jobs.get(4)?.status).toBe("succeeded");
   });
 
+  it("are read again after the socket was away, with jobs started meanwhile", async () => {
+    const jobs = new Map([[4, job(4, "succeeded", 8, 8)]]);
+    serve(jobs);
+    const store = createWorkspaceStore();
+    await store.getState().load(1);
+    jobs.set(7, job(7, "succeeded", 2, 2)); // started and finished while the socket was down
+    await store.getState().reloadJobs();
+    expect([...store.getState().jobs.keys()].sort()).toEqual([4, 7]);
+  });
+
   it("are polled only while the page is mounted and the socket is not live", async () => {
     const jobs = new Map([[5, job(5, "running", 1, 8)]]);
     const asked = serve(jobs);

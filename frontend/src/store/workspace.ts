@@ -107,6 +107,8 @@ export interface WorkspaceActions {
   /** Track a job started elsewhere until it finishes; resolves with its final state. */
   followJob: (job: Job) => Promise<Job>;
   cancelJob: (jobId: number) => Promise<void>;
+  /** Read the tree's jobs again (after the socket was away: jobs started meanwhile). */
+  reloadJobs: () => Promise<void>;
   /** Run the job poller while the page is mounted; returns its stop (an effect's cleanup). */
   watchJobs: () => () => void;
   reviewSuggestion: (suggestionId: number, accept: boolean) => Promise<void>;
@@ -507,6 +509,8 @@ export function createWorkspaceStore() {
           fail(error);
         }
       },
+
+      reloadJobs: loadJobs,
 
       watchJobs() {
         tracker.start();
