@@ -10,7 +10,8 @@ import pytest
 
 from trees.errors import Invalid
 from trees.models import LongThought, Node, Tree
-from trees.services.dag import do_derive_dag_long_thought, get_dag_paths, get_dag_payload
+from trees.queries.dag import get_dag_paths, get_dag_payload
+from trees.services.dag import do_derive_dag_long_thought
 from trees.services.imports import do_import_problems
 from trees.services.jobs import do_create_job
 from workers.embeddings import embed, embedder_name, hashing_embed

@@ -18,6 +18,7 @@ from trees.api.generation import start_model_job
 from trees.errors import Conflict, Invalid, NotFound
 from trees.models import Job, Node, Role
 from trees.queries import get_campaign_for, get_node_for, jobs_for, node_to_dict, require_role
+from trees.queries.dag import get_dag_paths, get_dag_payload
 from trees.queries.nodes import get_tree_for
 from trees.queries.profiles import model_profile_exists
 from trees.services.critique import (
@@ -30,7 +31,7 @@ from trees.services.critique import (
     loop_thread,
     require_paused,
 )
-from trees.services.dag import do_derive_dag_long_thought, get_dag_paths, get_dag_payload
+from trees.services.dag import do_derive_dag_long_thought
 from trees.services.jobs import do_start_job
 from trees.services.longthoughts import long_thought_dict
 from trees.services.nodes import do_edit_step

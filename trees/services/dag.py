@@ -1,136 +1,20 @@
-"""The step DAG of a tree (Steiner): its vertices (clusters with their member nodes), edges and
-heuristic scores; sampled paths; and a long thought derived from a sampled path."""
+"""Long thoughts derived from a sampled path on the step DAG (Steiner). The DAG reads (its
+vertices, edges, scores and sampled paths) live in trees.queries.dag."""
 
 from __future__ import annotations
 
 import random
 from typing import Any
 
-from trees.core.dag import (
-    DagStep,
-    build_dag,
-    path_to_plan,
-    sample_dag_path,
-    sample_dag_paths,
-    steiner_scores,
-)
+from trees.core.dag import build_dag, path_to_plan, sample_dag_path
 from trees.core.derive import plan_to_data
 from trees.core.render import render_prose, render_steiner
 from trees.errors import Invalid
 from trees.exporting.snapshots import load_view
-from trees.models import LongThought, Node, Tree
-from trees.queries import without_deleted_subtrees
+from trees.models import LongThought, Tree
+from trees.queries.dag import check_path_params, dag_rows, dag_steps
 from trees.services.common import apply_stats
 from trees.services.longthoughts import text_stats
-
-TEXT_PREVIEW = 300
-PATH_DEFAULTS: dict[str, Any] = {"max_excursions": 2, "excursion_depth": 2, "excursion_rate": 0.5}
-
-
-def _rows(tree: Tree) -> list[dict[str, Any]]:
-    rows = list(
-        Node.objects.filter(tree=tree)
-        .order_by("depth", "id")
-        .values(
-            "id",
-            "parent_id",
-            "depth",
-            "cluster_id",
-            "is_terminal",
-            "correctness",
-            "text",
-            "is_deleted",
-        )
-    )
-    return without_deleted_subtrees(rows)
-
-
-def _steps(rows: list[dict[str, Any]]) -> list[DagStep]:
-    return [
-        DagStep(
-            id=row["id"],
-            parent=row["parent_id"],
-            depth=row["depth"],
-            cluster=row["cluster_id"],
-            terminal=row["is_terminal"],
-            correctness=row["correctness"],
-        )
-        for row in rows
-    ]
-
-
-def get_dag_payload(tree: Tree) -> dict[str, Any]:
-    """The merged view of a tree: one vertex per cluster ("c<id>"; "n<node id>" for a node
-    not clustered yet) with its member node ids, the edges between them with how many tree
-    edges each stands for, and each vertex's Steiner scores. One query."""
-    rows = _rows(tree)
-    texts = {row["id"]: row["text"] for row in rows}
-    graph = build_dag(_steps(rows))
-    scores = steiner_scores(graph)
-    vertices = []
-    for vertex, data in sorted(graph.nodes(data=True), key=lambda item: min(item[1]["depths"])):
-        vertices.append(
-            {
-                "id": vertex,
-                "members": data["members"],
-                "depth": min(data["depths"]),
-                "text": texts[data["members"][0]][:TEXT_PREVIEW],
-                "is_root": data["is_root"],
-                "correct": data["correct"],
-                "incorrect": data["incorrect"],
-                **scores[vertex],
-            }
-        )
-    return {
-        "tree": tree.pk,
-        "root": graph.graph.get("root"),
-        "clustered": any(row["cluster_id"] is not None for row in rows),
-        "vertices": vertices,
-        "edges": [
-            {"source": source, "target": target, "weight": data["weight"]}
-            for source, target, data in sorted(graph.edges(data=True))
-        ],
-        "dropped_edges": graph.graph["dropped_edges"],
-    }
-
-
-def check_path_params(params: dict[str, Any]) -> dict[str, Any]:
-    checked = {**PATH_DEFAULTS, **{k: v for k, v in params.items() if v is not None}}
-    for name, high in (("max_excursions", 16), ("excursion_depth", 16)):
-        value = checked[name]
-        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= high:
-            raise Invalid(f"{name} must be an integer from 0 to {high}.", field=name)
-    rate = checked["excursion_rate"]
-    if isinstance(rate, bool) or not isinstance(rate, int | float) or not 0 <= rate <= 1:
-        raise Invalid("excursion_rate must be from 0 to 1.", field="excursion_rate")
-    return checked
-
-
-def get_dag_paths(tree: Tree, n: int, seed: int, params: dict[str, Any]) -> list[dict[str, Any]]:
-    """`n` seeded paths on the DAG from the question to a correct answer, each with its
-    vertex visits and the tree nodes a long thought would use for them."""
-    params = check_path_params(params)
-    rows = _rows(tree)
-    steps = _steps(rows)
-    graph = build_dag(steps)
-    parents = {step.id: step.parent for step in steps}
-    paths = sample_dag_paths(
-        graph,
-        n,
-        seed,
-        max_excursions=params["max_excursions"],
-        excursion_depth=params["excursion_depth"],
-        excursion_rate=params["excursion_rate"],
-    )
-    return [
-        {
-            "visits": [
-                {"vertex": v.vertex, "action": v.action, "returns_to": v.returns_to} for v in path
-            ],
-            "plan": plan_to_data(path_to_plan(graph, path, parents)),
-        }
-        for path in paths
-    ]
 
 
 def do_derive_dag_long_thought(
@@ -146,7 +30,7 @@ def do_derive_dag_long_thought(
     path_params = check_path_params(
         {key: params.get(key) for key in ("max_excursions", "excursion_depth", "excursion_rate")}
     )
-    steps = _steps(_rows(tree))
+    steps = dag_steps(dag_rows(tree))
     graph = build_dag(steps)
     path = sample_dag_path(
         graph,
