@@ -120,10 +120,18 @@ def safe_reason(tree: TreeView, reason: str) -> str:
     return text
 
 
-def transition_sentence(tree: TreeView, visit: Visit, transition: str) -> str:
+def transition_sentence(
+    tree: TreeView, visit: Visit, transition: str, reasons: dict[str, str] | None = None
+) -> str:
     """The sentence that leaves a wrong branch: why it is wrong (from the tree, never the
-    reference answer) and the step the reasoning resumes after, quoted whole."""
-    reason = safe_reason(tree, visit.reason)
+    reference answer) and the step the reasoning resumes after, quoted whole. `reasons`
+    caches `safe_reason` across one rendering (a long journey repeats a few reasons)."""
+    if reasons is None:
+        reason = safe_reason(tree, visit.reason)
+    else:
+        reason = reasons.get(visit.reason) or reasons.setdefault(
+            visit.reason, safe_reason(tree, visit.reason)
+        )
     target = visit.returns_to
     if target is None or target == tree.root:
         where = "Going back to the start."
@@ -140,6 +148,7 @@ def render_prose(
     line after each backtrack (cycling deterministically through `transitions`), then a
     blank line and "Answer: x", the only place the answer is stated."""
     choices = tuple(transitions) if transitions else TRANSITIONS
+    reasons: dict[str, str] = {}
     pieces: list[str] = []
     spans: list[tuple[int, int, int]] = []
     position = 0
@@ -163,7 +172,8 @@ def render_prose(
             start = line(text)
             spans.append((visit.node, start, start + len(text)))
         if visit.action == "backtrack":
-            line(transition_sentence(tree, visit, choices[backtracks % len(choices)]))
+            transition = choices[backtracks % len(choices)]
+            line(transition_sentence(tree, visit, transition, reasons))
             backtracks += 1
     thought_end = position
     answer = final_answer(tree, plan)
@@ -205,6 +215,7 @@ def render_steiner(
         pieces.append(piece)
         position += len(piece)
 
+    reasons: dict[str, str] = {}  # safe_reason per reason: a long journey repeats a few
     shown = [(visit, shown_text(tree, visit.node)) for visit in plan]
     shown = [(visit, text) for visit, text in shown if text or visit.action == "backtrack"]
     for number, (visit, text) in enumerate(shown):
@@ -223,7 +234,9 @@ def render_steiner(
             emit(tokens.summary_start + summary + tokens.summary_end)
         reflection = str(parts.get("reflection") or "").strip()
         if not reflection and reason_as_reflection and visit.action == "backtrack":
-            reflection = safe_reason(tree, visit.reason) + "."
+            if visit.reason not in reasons:
+                reasons[visit.reason] = safe_reason(tree, visit.reason)
+            reflection = reasons[visit.reason] + "."
             reflection = reflection[0].upper() + reflection[1:]
         if reflection:
             emit(tokens.reflection_start + reflection + tokens.reflection_end)
