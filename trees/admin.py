@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin, messages
-from django.http import HttpResponseBase, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 
 from trees.errors import DomainError
 from trees.models import (
@@ -49,22 +49,26 @@ class ServiceAdmin(admin.ModelAdmin):
     back to the page, not a 500. Bulk deletion is replaced by a service action, or none."""
 
     def changeform_view(
-        self, request: Any, object_id: Any = None, *args: Any, **kwargs: Any
-    ) -> HttpResponseBase:
+        self,
+        request: HttpRequest,
+        object_id: str | None = None,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
         try:
-            return super().changeform_view(request, object_id, *args, **kwargs)
+            return super().changeform_view(request, object_id, form_url, extra_context)
         except DomainError as exc:
             return self._refused(request, exc)
 
     def delete_view(
-        self, request: Any, object_id: Any, *args: Any, **kwargs: Any
-    ) -> HttpResponseBase:
+        self, request: HttpRequest, object_id: str, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
         try:
-            return super().delete_view(request, object_id, *args, **kwargs)
+            return super().delete_view(request, object_id, extra_context)
         except DomainError as exc:
             return self._refused(request, exc)
 
-    def _refused(self, request: Any, exc: DomainError) -> HttpResponseRedirect:
+    def _refused(self, request: HttpRequest, exc: DomainError) -> HttpResponseRedirect:
         self.message_user(request, exc.message, messages.ERROR)
         return HttpResponseRedirect(request.get_full_path())
 
@@ -115,7 +119,7 @@ class CampaignAdmin(ServiceAdmin):
     readonly_fields = ["problem_count", "created_by", "created_at"]
     inlines = [MembershipInline]
 
-    def get_fields(self, request: Any, obj: Any = None) -> list[str]:
+    def get_fields(self, request: Any, obj: Any = None) -> Any:
         # Only what the campaign services write: a field shown here but dropped on save
         # would look saved and not be.
         editable = [name for name in CAMPAIGN_FORM_ORDER if name in CAMPAIGN_FIELDS]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
 from rest_framework.permissions import BasePermission
@@ -97,10 +98,10 @@ class ModelProfileList(generics.ListCreateAPIView):
     serializer_class = s.ModelProfileSerializer
     permission_classes = [IsStaffOrReadOnly]
 
-    def get_queryset(self):  # type: ignore[no-untyped-def]
+    def get_queryset(self) -> QuerySet[ModelProfile]:
         return list_model_profiles()
 
-    def perform_create(self, serializer: s.ModelProfileSerializer) -> None:
+    def perform_create(self, serializer: Any) -> None:
         serializer.instance = do_create_profile(**serializer.validated_data)
 
 
@@ -110,10 +111,10 @@ class ModelProfileDetail(generics.RetrieveUpdateDestroyAPIView):
     serializer_class = s.ModelProfileSerializer
     permission_classes = [IsStaffOrReadOnly]
 
-    def get_queryset(self):  # type: ignore[no-untyped-def]
+    def get_queryset(self) -> QuerySet[ModelProfile]:
         return list_model_profiles()
 
-    def perform_update(self, serializer: s.ModelProfileSerializer) -> None:
+    def perform_update(self, serializer: Any) -> None:
         serializer.instance = do_update_profile(serializer.instance, **serializer.validated_data)
 
     def perform_destroy(self, instance: ModelProfile) -> None:

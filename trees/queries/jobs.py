@@ -49,6 +49,8 @@ def trees_of_job(job: Job) -> list[Tree]:
     """The job's own tree, or every tree of its campaign (by id) for a campaign-wide job."""
     if job.tree_id:
         return [Tree.objects.get(pk=job.tree_id)]
+    if job.campaign_id is None:
+        raise ValueError(f"Job {job.pk} belongs to no campaign.")
     return list(Tree.objects.filter(problem__campaign_id=job.campaign_id).order_by("pk"))
 
 
