@@ -144,3 +144,26 @@ def test_the_api_refuses_to_delete_a_profile_in_use(staff, client_for, campaign)
     do_update_campaign(campaign, default_model_profile=None)
     assert client_for(staff).delete(f"/api/v1/model-profiles/{local.pk}/").status_code == 204
     assert not ModelProfile.objects.exists()
+
+
+def test_the_admin_creates_a_campaign_whose_creator_is_its_admin(admin_client, staff):
+    from trees.models import Campaign
+
+    form = {
+        "name": "Second",
+        "slug": "second",
+        "guidelines": "Label every step.",
+        "status": "active",
+        "overlap": 2,
+        "default_model_profile": "",
+        "memberships-TOTAL_FORMS": 0,
+        "memberships-INITIAL_FORMS": 0,
+        "memberships-MIN_NUM_FORMS": 0,
+        "memberships-MAX_NUM_FORMS": 1000,
+    }
+    admin_client.post("/admin/trees/campaign/add/", form)
+    campaign = Campaign.objects.get(slug="second")
+    assert (campaign.overlap, campaign.created_by) == (2, staff)
+    assert Membership.objects.get(campaign=campaign).user == staff
+    page = admin_client.get(f"/admin/trees/campaign/{campaign.pk}/change/").content.decode()
+    assert 'name="slug"' not in page  # fixed once the campaign exists
