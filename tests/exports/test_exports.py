@@ -328,6 +328,7 @@ def test_the_manifest_writes_the_contract_with_the_neutral_label_choice(labelled
     assert contract["neutral_label"] is False and contract["step_separator"] == "\n"
     assert contract["truncation"] == "after the first false label"
     assert contract["soft_labels"] is None and contract["token_limits"] is None
+    assert contract["answer_line"] is None  # PRM steps are labelled as written
     lenient = run_export(labelled.campaign, "prm-stepwise", zero_is_true=True, soft_labels=True)
     contract = lenient.manifest["contract"]
     assert contract["label_map"]["0"] is True and contract["soft_labels"]["column"] == "values"

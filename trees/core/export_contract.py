@@ -304,7 +304,8 @@ def manifest_contract(
     data: dict[str, Any] = {
         **contract.to_data(),
         "step_separator": STEP_SEPARATOR,
-        "answer_line": ANSWER_PREFIX + "{answer}" if fmt != "prm800k" else None,
+        # PRM rows label the steps as written: no answer line is added there.
+        "answer_line": None if fmt.startswith("prm") else ANSWER_PREFIX + "{answer}",
     }
     if fmt in ("prm-stepwise", "prm800k"):
         data["label_map"] = label_map(zero_is_true) if fmt == "prm-stepwise" else None
