@@ -184,3 +184,26 @@ def test_answer_statements_are_stripped_in_every_form() -> None:
     assert strip_answer_statements("4 * 2 = 8\n$\\boxed{8}$") == "4 * 2 = 8"
     assert strip_answer_statements("It is 8.\n# Answer\n\n8") == "It is 8."
     assert answer_statements("12 / 3 = 4\nA third of 12 is 4") == 0
+
+
+def test_a_steiner_reflection_is_checked_only_where_the_step_turns_back() -> None:
+    def row(reflection: str, ending: str) -> dict[str, object]:
+        content = (
+            "<|reasoning_start|><|reasoning_step_start|><|reasoning_step_thought_start|>"
+            "4 * 2<|reasoning_step_thought_end|><|reasoning_step_reflection_start|>"
+            f"{reflection}<|reasoning_step_reflection_end|><|reasoning_step_end|>{ending}"
+            "<|reasoning_step_start|><|reasoning_step_thought_start|>4 * 2 = 8"
+            "<|reasoning_step_thought_end|><|reasoning_step_end|><|reasoning_end|>Answer: 8"
+        )
+        return {
+            "messages": [
+                {"role": "user", "content": "q"},
+                {"role": "assistant", "content": content},
+            ]
+        }
+
+    assert (
+        row_problems("steiner", row("That makes 8.", "<|reasoning_proceed|>"), reference="8") == []
+    )
+    leaky = row_problems("steiner", row("Not 8.", "<|reasoning_backtrack|>"), reference="8")
+    assert leaky and "reference answer" in leaky[0]

@@ -423,9 +423,13 @@ def steiner_row_problems(
     if statements:
         problems.append(f"the reasoning states an answer {statements} more time(s)")
     start, stop = DEFAULT_TOKENS.reflection_start, DEFAULT_TOKENS.reflection_end
-    for piece in reasoning.split(start)[1:]:
-        reflection = piece.split(stop, 1)[0]
-        problems.extend(transition_problems(reflection, lines, reference))
+    turning_back = DEFAULT_TOKENS.step_end + DEFAULT_TOKENS.backtrack
+    # Only a step that turns back says why in its reflection (a step's own reflection part
+    # is tree text, like its thought).
+    for step in reasoning.split(DEFAULT_TOKENS.step_start)[1:]:
+        if turning_back in step and start in step:
+            reflection = step.split(start, 1)[1].split(stop, 1)[0]
+            problems.extend(transition_problems(reflection, lines, reference))
     return problems
 
 
