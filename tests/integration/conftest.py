@@ -34,9 +34,10 @@ def test_database_url() -> str:
 
 
 class WorkerProcess:
-    """A `celery worker` subprocess on both queues, sharing the test database."""
+    """A `celery worker` subprocess on the given queues (both by default), sharing the test
+    database."""
 
-    def __init__(self, log_path: Path, env: dict[str, str]) -> None:
+    def __init__(self, log_path: Path, env: dict[str, str], queues: str = "cpu,gpu") -> None:
         self.log_path = log_path
         self._log = log_path.open("a")
         self.process = subprocess.Popen(
@@ -48,7 +49,7 @@ class WorkerProcess:
                 "annotator",
                 "worker",
                 "-Q",
-                "cpu,gpu",
+                queues,
                 "--pool=solo",
                 "--without-gossip",
                 "--without-mingle",
@@ -92,7 +93,8 @@ class WorkerProcess:
 
 @pytest.fixture
 def start_worker(transactional_db: None, settings: Any, tmp_path: Path):
-    """Start worker processes (`start_worker(**extra_env)`); all are stopped afterwards."""
+    """Start worker processes (`start_worker(queues="cpu,gpu", **extra_env)`); all are stopped
+    afterwards."""
     require_services()
     from annotator.celery import app
 
@@ -100,7 +102,7 @@ def start_worker(transactional_db: None, settings: Any, tmp_path: Path):
     app.control.purge()  # stale tasks from an earlier run must not meet this run's ids
     workers: list[WorkerProcess] = []
 
-    def start(**extra_env: str) -> WorkerProcess:
+    def start(queues: str = "cpu,gpu", **extra_env: str) -> WorkerProcess:
         env = {
             **os.environ,
             "DATABASE_URL": test_database_url(),
@@ -109,7 +111,7 @@ def start_worker(transactional_db: None, settings: Any, tmp_path: Path):
             "PYTHONUNBUFFERED": "1",
             **extra_env,
         }
-        worker = WorkerProcess(tmp_path / "worker.log", env)
+        worker = WorkerProcess(tmp_path / "worker.log", env, queues)
         workers.append(worker)
         worker.wait_ready()
         return worker
