@@ -24,9 +24,7 @@ def forget_loaded() -> Iterator[list[BackendConfig]]:
             loaded.close()
 
 
-def test_the_demo_backend_says_how_to_build_a_missing_model(
-    tmp_path: Path, settings: Any
-) -> None:
+def test_the_demo_backend_says_how_to_build_a_missing_model(tmp_path: Path, settings: Any) -> None:
     settings.ARBOR_DEMO_MODEL_DIR = tmp_path
     with pytest.raises(BackendError, match=r"python manage\.py build_demo_model"):
         get_backend(BackendConfig(backend="demo"))
