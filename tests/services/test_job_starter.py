@@ -4,6 +4,10 @@ table it dispatches through by task name, and that workers run on the pins."""
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -17,6 +21,7 @@ from trees.services.jobs import do_create_job, do_start_job
 from trees.services.nodes import do_add_child_step, do_delete_step
 from trees.services.search import do_fan_out, do_start_campaign_run
 
+ROOT = Path(__file__).resolve().parents[2]
 SHOP = {
     "id": "shop",
     "question": "A shop sells 3 pens for $2. How much do 12 pens cost?",
@@ -148,3 +153,21 @@ def test_a_campaign_runs_children_are_pinned_to_the_runs_profile_and_seeds(campa
     assert sorted(child.seed for child in children) == sorted(
         (parent.seed + pk) % 2**31 for pk in problems
     )
+
+
+def test_a_fresh_web_process_finds_the_tasks_by_name_without_importing_workers_first():
+    # Embedded mode looks tasks up in the Celery app's registry; a web process has imported
+    # no worker module when its first job starts.
+    script = (
+        "import sys, django; django.setup()\n"
+        "from trees.services.dispatch import registered_task\n"
+        "assert 'workers.tasks' not in sys.modules\n"
+        "from trees.core.jobkinds import JOB_KINDS\n"
+        "print(sorted(registered_task(k.task).name for k in JOB_KINDS.values()))\n"
+    )
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "tests.settings"}
+    out = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, env=env, cwd=ROOT
+    )
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert "arbor.gpu.expand_node" in out.stdout and "arbor.cpu.export_dataset" in out.stdout
