@@ -120,6 +120,24 @@ class CritiqueLoopResult(JobResult):
 
 
 @dataclass
+class LongThoughtResult(JobResult):
+    """A derive or smooth job: the long thought it made."""
+
+    kind = "derive"
+    long_thought: int | None = None
+
+
+@dataclass
+class ExportResult(JobResult):
+    kind = "export"
+    export: int | None = None
+    rows: int = 0
+    bytes: int = 0
+    sha256: str = ""
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
 class RunCounts:
     """A campaign-wide run's children by outcome (`solved`: those that found an answer)."""
 
@@ -161,6 +179,9 @@ RESULTS: dict[str, type[JobResult]] = {
         RecompleteResult,
         ClusterResult,
         CritiqueLoopResult,
+        LongThoughtResult,
+        ExportResult,
         CampaignRunResult,
     )
 }
+RESULTS["smooth"] = LongThoughtResult

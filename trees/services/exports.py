@@ -21,6 +21,7 @@ from django_celery_beat.validators import (
     month_of_year_validator,
 )
 
+from trees.core.jobresults import ExportResult
 from trees.errors import Invalid, NotFound
 from trees.exporting.dataset import ExportStopped, NothingToExport, write_dataset
 from trees.exporting.snapshots import chunks
@@ -171,7 +172,7 @@ def do_run_export_job(job: Job) -> Job:
             Export.objects.filter(pk=export.pk).update(
                 status=Export.Status.FAILED, error=str(exc), finished_at=timezone.now()
             )
-            return do_fail_job(job, str(exc), {"export": export.pk, "rows": 0})
+            return do_fail_job(job, str(exc), ExportResult(export=export.pk).to_data())
     except Exception as exc:
         Export.objects.filter(pk=export.pk).update(
             status=Export.Status.FAILED,
@@ -191,16 +192,14 @@ def do_run_export_job(job: Job) -> Job:
             manifest=outcome.manifest,
             finished_at=timezone.now(),
         )
-        do_finish_job(
-            job,
-            {
-                "export": export.pk,
-                "rows": outcome.rows,
-                "bytes": outcome.bytes,
-                "sha256": outcome.sha256,
-                "counts": outcome.counts,
-            },
+        result = ExportResult(
+            export=export.pk,
+            rows=outcome.rows,
+            bytes=outcome.bytes,
+            sha256=outcome.sha256,
+            counts=outcome.counts,
         )
+        do_finish_job(job, result.to_data())
     return job
 
 

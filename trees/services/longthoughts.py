@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from trees.core.derive import derive_journey, derive_shortcut, index_tree, plan_to_data
+from trees.core.jobresults import LongThoughtResult
 from trees.core.render import DEFAULT_TOKENS, render_prose, render_steiner, thought_stats
 from trees.core.smooth import Smoothed
 from trees.errors import Invalid, StaleVersion
@@ -155,12 +156,12 @@ def _save_once(thought: LongThought, job: Job | None) -> LongThought | None:
             locked = Job.objects.select_for_update().get(pk=job.pk)
             existing = LongThought.objects.filter(job=job).first()
             if existing is not None and not locked.is_finished:
-                do_finish_job(job, {"long_thought": existing.pk})
+                do_finish_job(job, LongThoughtResult(existing.pk).to_data())
             if locked.is_finished or existing is not None:
                 return existing
         thought.save()
         if job is not None:
-            do_finish_job(job, {"long_thought": thought.pk})
+            do_finish_job(job, LongThoughtResult(thought.pk).to_data())
     return thought
 
 
