@@ -171,3 +171,28 @@ def test_a_fresh_web_process_finds_the_tasks_by_name_without_importing_workers_f
     )
     assert out.returncode == 0, out.stderr[-2000:]
     assert "arbor.gpu.expand_node" in out.stdout and "arbor.cpu.export_dataset" in out.stdout
+
+
+def test_progress_after_a_cancel_sends_no_running_event(
+    campaign, bob, monkeypatch, django_capture_on_commit_callbacks
+):
+    """A worker reporting progress on a job cancelled meanwhile neither moves it nor tells
+    browsers it is running (the worker's in-memory copy still says running)."""
+    from trees import events
+    from trees.services.jobs import do_begin_job, do_cancel_job, do_report_progress
+
+    sent: list[dict] = []
+    monkeypatch.setattr(events, "send_now", sent.append)
+    root = root_of(make_problem(campaign))
+    job, _ = do_create_job("rollout", campaign=campaign, tree=root.tree, node=root)
+    running = do_begin_job(job.pk)
+    assert running is not None
+    with django_capture_on_commit_callbacks(execute=True):
+        do_report_progress(running, 1, 4)
+        do_cancel_job(Job.objects.get(pk=job.pk))
+    sent.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        do_report_progress(running, 2, 4)
+    assert [e for e in sent if e["job"]["status"] == "running"] == []
+    job.refresh_from_db()
+    assert (job.status, job.progress_done) == ("cancelled", 1)

@@ -209,7 +209,10 @@ def do_report_progress(job: Job, done: int, total: int | None = None) -> None:
     fields = {"progress_done": done}
     if total is not None:
         fields["progress_total"] = total
-    Job.objects.filter(pk=job.pk, status=Job.Status.RUNNING).update(**fields)
+    # Only a running job moves; a job cancelled or paused meanwhile keeps its stored state,
+    # and no event claims it is still running.
+    if not Job.objects.filter(pk=job.pk, status=Job.Status.RUNNING).update(**fields):
+        return
     job.progress_done = done
     if total is not None:
         job.progress_total = total
