@@ -104,3 +104,19 @@ def test_clearing_my_label_takes_its_note_and_flag(step, bob):
     do_label_step(step, bob, 0)
     label = StepLabel.objects.get(node=step, expert=bob)
     assert (label.rating, label.note, label.flagged) == (0, "", False)
+
+
+def test_accepting_a_suggestion_keeps_the_note_i_wrote(campaign, bob):
+    from trees.models import StepLabel, SuggestedLabel
+    from trees.services.generation import do_review_suggestion
+
+    step = do_add_child_step(root_of(make_problem(campaign)), "2 + 3 = 6", bob)
+    do_label_step(step, bob, 0, note="unsure about the sum")
+    suggestion = SuggestedLabel.objects.create(node=step, rating=-1, reason="rollouts fail here")
+    do_review_suggestion(suggestion, bob, accept=True)
+    mine = StepLabel.objects.get(node=step, expert=bob)
+    assert (mine.rating, mine.note) == (-1, "unsure about the sum")
+    other = do_add_child_step(step, "6 * 2 = 12", bob)
+    suggestion = SuggestedLabel.objects.create(node=other, rating=-1, reason="rollouts fail here")
+    do_review_suggestion(suggestion, bob, accept=True)
+    assert StepLabel.objects.get(node=other, expert=bob).note == "rollouts fail here"

@@ -17,7 +17,7 @@ from trees.core.jobresults import ExpandResult, FirstErrorResult, RolloutResult
 from trees.core.values import mc_values
 from trees.errors import Conflict, Invalid
 from trees.events import send_on_commit
-from trees.models import Job, Node, SuggestedLabel, Tree
+from trees.models import Job, Node, StepLabel, SuggestedLabel, Tree
 from trees.queries import node_to_dict
 from trees.services.common import Children, count_new, lock_running
 from trees.services.jobs import do_finish_job
@@ -140,7 +140,11 @@ def do_review_suggestion(suggestion: SuggestedLabel, user: Any, accept: bool) ->
     if current.status != SuggestedLabel.Status.PENDING:
         raise Conflict(f"This suggestion was already {current.status}.")
     if accept:
-        do_label_step(current.node, user, current.rating, note=current.reason)
+        # The suggestion's reason becomes the note only where the expert has written none:
+        # accepting a suggestion never overwrites what an expert typed.
+        mine = StepLabel.objects.filter(node=current.node, expert=user).only("note").first()
+        note = None if mine is not None and mine.note else current.reason
+        do_label_step(current.node, user, current.rating, note=note)
     current.status = SuggestedLabel.Status.CONFIRMED if accept else SuggestedLabel.Status.REJECTED
     current.reviewed_by = user
     current.save(update_fields=["status", "reviewed_by"])
