@@ -34,8 +34,11 @@ class Campaign(models.Model):
         max_length=16, choices=LabelScheme.choices, default=LabelScheme.TERNARY
     )
     overlap = models.PositiveSmallIntegerField(default=1, help_text="Experts per problem.")
+    # PROTECT: a profile a campaign runs on cannot vanish from under it (the profile service
+    # refuses with a reason first; this keeps any other path from moving the campaign to the
+    # demo model silently).
     default_model_profile = models.ForeignKey(
-        "trees.ModelProfile", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "trees.ModelProfile", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

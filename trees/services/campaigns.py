@@ -20,6 +20,7 @@ CAMPAIGN_FIELDS = {
     "overlap",
     "default_model_profile",
     "dollar_math",
+    "last_number_answers",
 }
 
 

@@ -1160,6 +1160,7 @@ export interface components {
       overlap?: number;
       default_model_profile?: number | null;
       dollar_math?: boolean;
+      last_number_answers?: boolean;
       readonly problem_count: number;
       /** Format: date-time */
       readonly created_at: string;
@@ -1177,6 +1178,7 @@ export interface components {
       overlap?: number;
       default_model_profile?: number | null;
       dollar_math?: boolean;
+      last_number_answers?: boolean;
     };
     /**
      * @description * `beam_search` - beam_search
@@ -2014,6 +2016,7 @@ export interface components {
       overlap?: number;
       default_model_profile?: number | null;
       dollar_math?: boolean;
+      last_number_answers?: boolean;
     };
     PatchedClusterSettingsRequest: {
       /** Format: double */

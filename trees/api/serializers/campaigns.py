@@ -32,6 +32,7 @@ class CampaignSerializer(serializers.ModelSerializer):
             "overlap",
             "default_model_profile",
             "dollar_math",
+            "last_number_answers",
             "problem_count",
             "created_at",
             "my_role",
@@ -53,6 +54,7 @@ class CampaignUpdateSerializer(serializers.ModelSerializer):
             "overlap",
             "default_model_profile",
             "dollar_math",
+            "last_number_answers",
         ]
         extra_kwargs = {field: {"required": False} for field in fields}
 
