@@ -55,7 +55,13 @@ describe("parseProblemIds", () => {
 describe("exportRequest", () => {
   it("sends only the filters the format reads", () => {
     expect(exportRequest(EXPORT_DEFAULTS)).toEqual({
-      value: { format: "prm-stepwise", labels: "consensus", min_experts: 1, zero_is_true: false },
+      value: {
+        format: "prm-stepwise",
+        labels: "consensus",
+        min_experts: 1,
+        zero_is_true: false,
+        soft_labels: false,
+      },
       errors: null,
     });
     const dpo = exportRequest({
@@ -95,6 +101,12 @@ describe("exportRequest", () => {
   });
   it("maps 0 to true for PRM only when asked", () => {
     expect(exportRequest({ ...EXPORT_DEFAULTS, zeroIsTrue: true }).value?.zero_is_true).toBe(true);
+  });
+  it("asks for soft labels on PRM stepwise rows only", () => {
+    expect(exportRequest({ ...EXPORT_DEFAULTS, softLabels: true }).value?.soft_labels).toBe(true);
+    const dpo = exportRequest({ ...EXPORT_DEFAULTS, format: "dpo", softLabels: true });
+    expect(dpo.value).not.toHaveProperty("soft_labels");
+    expect(describeFilters("prm-stepwise", { soft_labels: true })).toContain("soft labels");
   });
   it("checks numbers, ranges and the tokenizer", () => {
     const bad = exportRequest({

@@ -72,6 +72,8 @@ export interface ExportFormState {
   labels: "consensus" | "gold";
   minExperts: string;
   zeroIsTrue: boolean;
+  /** PRM stepwise: a `values` column of Monte-Carlo soft labels beside the booleans. */
+  softLabels: boolean;
   dpoLevel: "both" | "step" | "solution";
   maxPairs: string;
   maxWrong: string;
@@ -91,6 +93,7 @@ export const EXPORT_DEFAULTS: ExportFormState = {
   labels: "consensus",
   minExperts: "1",
   zeroIsTrue: false,
+  softLabels: false,
   dpoLevel: "both",
   maxPairs: "8",
   maxWrong: "2",
@@ -108,6 +111,7 @@ export interface ExportFilters {
   labels: "consensus" | "gold";
   min_experts: number;
   zero_is_true?: boolean;
+  soft_labels?: boolean;
   dpo_level?: "both" | "step" | "solution";
   max_pairs?: number;
   max_wrong?: number;
@@ -174,7 +178,10 @@ export function exportFilters(state: ExportFormState): Checked<ExportFilters> {
     filters.max_wrong = number("maxWrong", 0, 32, "Wrong turns per step");
     filters.max_depth_wrong = number("maxDepthWrong", 0, 64, "Depth of a wrong turn");
   }
-  if (groups.has("prm")) filters.zero_is_true = state.zeroIsTrue;
+  if (groups.has("prm")) {
+    filters.zero_is_true = state.zeroIsTrue;
+    filters.soft_labels = state.softLabels;
+  }
   if (groups.has("dpo")) {
     filters.dpo_level = state.dpoLevel;
     filters.max_pairs = number("maxPairs", 1, 10_000, "Pairs per problem");
@@ -345,6 +352,7 @@ export function describeFilters(format: string, raw: unknown): string[] {
     }
   }
   if (groups.has("prm") && filters.zero_is_true === true) out.push("0 → true");
+  if (groups.has("prm") && filters.soft_labels === true) out.push("soft labels");
   if (groups.has("dpo")) {
     const level = typeof filters.dpo_level === "string" ? filters.dpo_level : "both";
     const pairs = typeof filters.max_pairs === "number" ? filters.max_pairs : 8;
@@ -405,6 +413,7 @@ const FIELD_NAMES: Record<string, keyof ExportFormState | keyof ScheduleFormStat
   labels: "labels",
   min_experts: "minExperts",
   zero_is_true: "zeroIsTrue",
+  soft_labels: "softLabels",
   dpo_level: "dpoLevel",
   max_pairs: "maxPairs",
   max_wrong: "maxWrong",

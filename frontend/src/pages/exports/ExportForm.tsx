@@ -212,6 +212,15 @@ export function ExportForm({ slug, onStarted, onScheduled }: Props) {
               />
               Map 0 → true
             </label>
+            <label className="exp-check">
+              <input
+                type="checkbox"
+                name="soft_labels"
+                checked={form.softLabels}
+                onChange={(event) => set("softLabels", event.target.checked)}
+              />
+              Soft labels (Monte-Carlo values)
+            </label>
           </Field>
         )}
         {groups.has("dpo") && (
