@@ -138,6 +138,22 @@ class ExportResult(JobResult):
 
 
 @dataclass
+class ImportResult(JobResult):
+    """An import's counts; `errors` holds the first per-line errors (line, message), and
+    `source_claims` the solutions' own `is_correct` against Arbor's verifier (agree,
+    disagree, unverified)."""
+
+    kind = "import"
+    imported: int = 0
+    nodes: int = 0
+    labels: int = 0
+    lines: int = 0
+    error_count: int = 0
+    errors: list[dict[str, Any]] = field(default_factory=list)
+    source_claims: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
 class RunCounts:
     """A campaign-wide run's children by outcome (`solved`: those that found an answer)."""
 
@@ -181,6 +197,7 @@ RESULTS: dict[str, type[JobResult]] = {
         CritiqueLoopResult,
         LongThoughtResult,
         ExportResult,
+        ImportResult,
         CampaignRunResult,
     )
 }

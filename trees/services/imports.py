@@ -20,6 +20,7 @@ from trees.core.imports import (
     group_records,
     parse_lines,
 )
+from trees.core.jobresults import ImportResult
 from trees.core.merge import merge_paths
 from trees.errors import Invalid
 from trees.models import Campaign, Job, Node, Problem, StepLabel, Tree
@@ -43,15 +44,16 @@ class ImportOutcome:
     claims: ClaimCounts = field(default_factory=ClaimCounts)
 
     def as_dict(self) -> dict[str, Any]:
-        return {
-            "imported": self.imported,
-            "nodes": self.nodes,
-            "labels": self.labels,
-            "lines": self.lines,
-            "error_count": self.error_count,
-            "errors": self.errors,
-            "source_claims": self.claims.as_dict(),
-        }
+        """The job's typed result (`ImportResult`), as stored on the Job."""
+        return ImportResult(
+            imported=self.imported,
+            nodes=self.nodes,
+            labels=self.labels,
+            lines=self.lines,
+            error_count=self.error_count,
+            errors=self.errors,
+            source_claims=self.claims.as_dict(),
+        ).to_data()
 
 
 def import_limits() -> ImportLimits:
