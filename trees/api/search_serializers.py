@@ -3,12 +3,14 @@ step DAG. Response serializers here document shapes built by the services."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from rest_framework import serializers
 
 from trees.api.serializers import JobSerializer
 from trees.models import LongThought
 
-SEED = {"min_value": 0, "max_value": 2**31 - 1, "required": False}
+SEED: dict[str, Any] = {"min_value": 0, "max_value": 2**31 - 1, "required": False}
 
 
 class BudgetSerializer(serializers.Serializer):
@@ -167,14 +169,14 @@ class DagVertexSerializer(serializers.Serializer):
 
 
 class DagEdgeSerializer(serializers.Serializer):
-    source = serializers.CharField()
+    source = serializers.CharField()  # type: ignore[assignment]  # field named like a Field attribute
     target = serializers.CharField()
     weight = serializers.IntegerField()
 
 
 class DagSerializer(serializers.Serializer):
     tree = serializers.IntegerField()
-    root = serializers.CharField(allow_null=True)
+    root = serializers.CharField(allow_null=True)  # type: ignore[assignment]  # field named like a Field attribute
     clustered = serializers.BooleanField()
     vertices = DagVertexSerializer(many=True)
     edges = DagEdgeSerializer(many=True)

@@ -145,7 +145,7 @@ class TransformersBackend:
             model = AutoModelForCausalLM.from_pretrained(directory)
         except (OSError, ValueError) as error:
             raise BackendError(f"Could not load the model in {directory}: {error}") from error
-        model.to(self.device)
+        model.to(self.device)  # type: ignore[arg-type]  # a functools.wraps method: mypy loses self
         model.eval()
         logger.info("Loaded %s on %s", directory, self.device)
         return tokenizer, model

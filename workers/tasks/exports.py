@@ -4,6 +4,7 @@ and trees.services.exports do the work."""
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from celery import shared_task
 
@@ -12,7 +13,12 @@ from trees.services.exports import do_run_export_job, do_start_scheduled_export
 from trees.services.longthoughts import do_run_derive_job
 from workers.runner import run_job
 
-TASK_OPTIONS = {"bind": True, "acks_late": True, "reject_on_worker_lost": True, "max_retries": 3}
+TASK_OPTIONS: dict[str, Any] = {
+    "bind": True,
+    "acks_late": True,
+    "reject_on_worker_lost": True,
+    "max_retries": 3,
+}
 
 
 @shared_task(name="arbor.cpu.derive_long_thought", **TASK_OPTIONS)

@@ -3,6 +3,8 @@ in workers.jobs do the work."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from celery import shared_task
 
 from workers.jobs.expand import run_expand
@@ -11,7 +13,12 @@ from workers.jobs.rollout import run_rollouts
 from workers.jobs.smooth import run_smooth
 from workers.runner import run_job
 
-TASK_OPTIONS = {"bind": True, "acks_late": True, "reject_on_worker_lost": True, "max_retries": 3}
+TASK_OPTIONS: dict[str, Any] = {
+    "bind": True,
+    "acks_late": True,
+    "reject_on_worker_lost": True,
+    "max_retries": 3,
+}
 
 
 @shared_task(name="arbor.gpu.expand_node", **TASK_OPTIONS)

@@ -3,6 +3,8 @@ bodies in workers.jobs do the work."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from celery import shared_task
 
 from workers.jobs.beam_search import run_beam_search
@@ -13,7 +15,12 @@ from workers.jobs.mcts import run_mcts
 from workers.jobs.recomplete import run_recomplete
 from workers.runner import run_job, run_run_child
 
-TASK_OPTIONS = {"bind": True, "acks_late": True, "reject_on_worker_lost": True, "max_retries": 3}
+TASK_OPTIONS: dict[str, Any] = {
+    "bind": True,
+    "acks_late": True,
+    "reject_on_worker_lost": True,
+    "max_retries": 3,
+}
 
 
 @shared_task(name="arbor.gpu.beam_search", **TASK_OPTIONS)

@@ -78,12 +78,12 @@ class NodeSerializer(serializers.Serializer):
     """The shape of one node (see trees.queries.node_dict); documentation only."""
 
     id = serializers.IntegerField()
-    parent = serializers.IntegerField(allow_null=True)
+    parent = serializers.IntegerField(allow_null=True)  # type: ignore[assignment]  # field named like a Field attribute
     text = serializers.CharField()
     kind = serializers.CharField()
     origin = serializers.CharField()
     author = serializers.IntegerField(allow_null=True)
-    source = serializers.CharField()
+    source = serializers.CharField()  # type: ignore[assignment]  # field named like a Field attribute
     confidence = serializers.FloatField(allow_null=True)
     token_count = serializers.IntegerField(allow_null=True)
     depth = serializers.IntegerField()
@@ -137,7 +137,7 @@ class TreeSerializer(serializers.Serializer):
 
     id = serializers.IntegerField()
     problem = TreeProblemSerializer()
-    root = serializers.IntegerField()
+    root = serializers.IntegerField()  # type: ignore[assignment]  # field named like a Field attribute
     node_count = serializers.IntegerField()
     labelled_count = serializers.IntegerField()
     correct_leaves = serializers.IntegerField()
