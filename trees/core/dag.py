@@ -129,7 +129,7 @@ def build_dag(steps: Iterable[DagStep]) -> nx.DiGraph:
     """
     steps = list(steps)
     by_id = {step.id: step for step in steps}
-    graph = nx.DiGraph(dropped_edges=0, root=None)
+    graph: nx.DiGraph[Any] = nx.DiGraph(dropped_edges=0, root=None)
     for step in sorted(steps, key=lambda s: (s.depth, s.id)):
         vertex = vertex_of(step)
         if vertex not in graph:

@@ -3,7 +3,7 @@ may see, and the one rule for "the owner of a thing, or a role at least X"."""
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AbstractUser, AnonymousUser
 from django.db.models import Q, QuerySet
 
 from trees.errors import Forbidden, NotFound
@@ -16,15 +16,19 @@ from trees.models import (
 )
 from trees.models.campaigns import ROLE_RANK, Role
 
-User = AbstractBaseUser | AnonymousUser
+# What request.user is: a user (the configured model) or AnonymousUser.
+User = AbstractUser | AnonymousUser
 
 
-def get_role(user: User, campaign_id: int) -> str | None:
-    """The user's role in the campaign; staff count as admins everywhere."""
+def get_role(user: User, campaign_id: int | None) -> str | None:
+    """The user's role in the campaign; staff count as admins everywhere. A thing of no
+    campaign (campaign_id None) has no members."""
     if not user.is_authenticated:
         return None
     if user.is_staff:
         return Role.ADMIN
+    if campaign_id is None:
+        return None
     return (
         Membership.objects.filter(user_id=user.pk, campaign_id=campaign_id)
         .values_list("role", flat=True)
@@ -32,7 +36,7 @@ def get_role(user: User, campaign_id: int) -> str | None:
     )
 
 
-def require_role(user: User, campaign_id: int, minimum: str) -> str:
+def require_role(user: User, campaign_id: int | None, minimum: str) -> str:
     """Return the user's role, or raise: NotFound for outsiders (no leak of what exists),
     Forbidden for members whose role is below `minimum`."""
     role = get_role(user, campaign_id)
@@ -44,12 +48,16 @@ def require_role(user: User, campaign_id: int, minimum: str) -> str:
 
 
 def campaigns_for(user: User) -> QuerySet[Campaign]:
+    if not user.is_authenticated:
+        return Campaign.objects.none()
     if user.is_staff:
         return Campaign.objects.all()
     return Campaign.objects.filter(memberships__user_id=user.pk)
 
 
 def problems_for(user: User) -> QuerySet[Problem]:
+    if not user.is_authenticated:
+        return Problem.objects.none()
     if user.is_staff:
         return Problem.objects.all()
     return Problem.objects.filter(campaign__memberships__user_id=user.pk)
@@ -57,6 +65,8 @@ def problems_for(user: User) -> QuerySet[Problem]:
 
 def jobs_for(user: User) -> QuerySet[Job]:
     """Jobs of the user's campaigns; export jobs (lead data) only where they lead or admin."""
+    if not user.is_authenticated:
+        return Job.objects.none()
     if user.is_staff:
         return Job.objects.all()
     leads = Membership.objects.filter(user_id=user.pk, role__in=[Role.LEAD, Role.ADMIN])
@@ -82,7 +92,7 @@ def get_node_for(user: User, node_id: int, minimum: str = Role.EXPERT) -> Node:
 
 
 def require_owner_or_role(
-    user: User, campaign_id: int, owner_id: int | None, minimum: str, denied: str
+    user: User, campaign_id: int | None, owner_id: int | None, minimum: str, denied: str
 ) -> str:
     """The one rule for acting on something a member made (a step, a job): its owner may, and
     so may anyone whose role is at least `minimum`. Outsiders get NotFound as for any read,

@@ -14,6 +14,8 @@ from trees.queries.access import User
 
 def get_roles_of(user: User) -> dict[int, str]:
     """The user's role in each of their campaigns, by campaign id (one query)."""
+    if not user.is_authenticated:
+        return {}
     return dict(Membership.objects.filter(user_id=user.pk).values_list("campaign_id", "role"))
 
 

@@ -3,7 +3,7 @@ edges and heuristic scores, and seeded sampled paths."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from trees.core.dag import (
     DagStep,
@@ -37,7 +37,8 @@ def dag_rows(tree: Tree) -> list[dict[str, Any]]:
             "is_deleted",
         )
     )
-    return without_deleted_subtrees(rows)
+    # values() rows are plain dicts; django-stubs types them as TypedDicts.
+    return without_deleted_subtrees(cast(list[dict[str, Any]], rows))
 
 
 def dag_steps(rows: list[dict[str, Any]]) -> list[DagStep]:

@@ -53,7 +53,7 @@ def _aggregates() -> dict[str, Any]:
 def _summary(row: dict[str, Any]) -> dict[str, Any]:
     count = row["count"] or 0
     reflections = {phrase: row[column] or 0 for phrase, column in REFLECTIONS.items()}
-    totals = {
+    totals: dict[str, Any] = {
         "tokens": row["tokens"] or 0,
         "lines": row["lines"] or 0,
         "backtracks": row["backtracks"] or 0,
