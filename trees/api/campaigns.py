@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.db.models import QuerySet
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.serializers import BaseSerializer
 from rest_framework.views import APIView
 
 from trees.api import serializers as s
 from trees.errors import Forbidden
-from trees.models import Job, Membership, Role
+from trees.models import Campaign, Job, Membership, Problem, Role
 from trees.queries import campaigns_for, get_campaign_for, jobs_for, problems_for
 from trees.queries.campaigns import (
     campaign_progress,
@@ -42,13 +46,13 @@ class CampaignList(generics.ListCreateAPIView):
 
     serializer_class = s.CampaignSerializer
 
-    def get_queryset(self):  # type: ignore[no-untyped-def]
+    def get_queryset(self) -> QuerySet[Campaign]:
         return campaigns_for(self.request.user).order_by("pk")
 
-    def get_serializer_context(self):  # type: ignore[no-untyped-def]
+    def get_serializer_context(self) -> dict[str, Any]:
         return {**super().get_serializer_context(), "roles": my_roles(self.request)}
 
-    def perform_create(self, serializer: s.CampaignSerializer) -> None:
+    def perform_create(self, serializer: BaseSerializer[Any]) -> None:
         if not self.request.user.is_staff:
             raise Forbidden("Only staff create campaigns.")
         data = dict(serializer.validated_data)
@@ -132,7 +136,7 @@ class ProblemList(generics.ListAPIView):
     def get(self, request: Request, *args: object, **kwargs: object) -> Response:
         return super().get(request, *args, **kwargs)
 
-    def get_queryset(self):  # type: ignore[no-untyped-def]
+    def get_queryset(self) -> QuerySet[Problem]:
         campaign = get_campaign_for(self.request.user, self.kwargs["slug"])
         params = self.request.query_params
         return list_problems(
@@ -147,7 +151,7 @@ class ProblemList(generics.ListAPIView):
 class ProblemDetail(generics.RetrieveAPIView):
     serializer_class = s.ProblemDetailSerializer
 
-    def get_queryset(self):  # type: ignore[no-untyped-def]
+    def get_queryset(self) -> QuerySet[Problem]:
         return problems_for(self.request.user).select_related("tree", "campaign")
 
 
@@ -187,7 +191,7 @@ class CampaignJobs(generics.ListAPIView):
     def get(self, request: Request, *args: object, **kwargs: object) -> Response:
         return super().get(request, *args, **kwargs)
 
-    def get_queryset(self):  # type: ignore[no-untyped-def]
+    def get_queryset(self) -> QuerySet[Job]:
         campaign = get_campaign_for(self.request.user, self.kwargs["slug"])
         jobs = jobs_for(self.request.user).filter(campaign=campaign)
         params = self.request.query_params

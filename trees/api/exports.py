@@ -3,6 +3,7 @@ No business logic here: trees.services.exports does the work; files stream from 
 
 from __future__ import annotations
 
+from django.db.models import QuerySet
 from django.http import FileResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -13,7 +14,7 @@ from rest_framework.views import APIView
 
 from trees.api import serializers as s
 from trees.errors import Conflict, Invalid, NotFound
-from trees.models import Export, Role
+from trees.models import Export, ExportSchedule, Role
 from trees.queries import get_campaign_for
 from trees.queries.exports import list_export_schedules, list_exports
 from trees.services.exports import (
@@ -50,7 +51,7 @@ class CampaignExports(generics.ListAPIView):
 
     serializer_class = s.ExportSerializer
 
-    def get_queryset(self):  # type: ignore[no-untyped-def]
+    def get_queryset(self) -> QuerySet[Export]:
         campaign = get_campaign_for(self.request.user, self.kwargs["slug"], Role.LEAD)
         return list_exports(campaign)
 
@@ -120,7 +121,7 @@ class CampaignExportSchedules(generics.ListAPIView):
 
     serializer_class = s.ExportScheduleSerializer
 
-    def get_queryset(self):  # type: ignore[no-untyped-def]
+    def get_queryset(self) -> QuerySet[ExportSchedule]:
         campaign = get_campaign_for(self.request.user, self.kwargs["slug"], Role.LEAD)
         return list_export_schedules(campaign)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics
 from rest_framework.request import Request
@@ -10,7 +11,7 @@ from rest_framework.views import APIView
 
 from trees.api import serializers as s
 from trees.errors import NotFound
-from trees.models import Role
+from trees.models import Assignment, Job, Role
 from trees.queries import jobs_for, require_owner_or_role
 from trees.queries.campaigns import get_my_assignment, list_open_assignments
 from trees.services.campaigns import do_finish_assignment, do_start_assignment
@@ -20,7 +21,7 @@ from trees.services.jobs import do_cancel_job
 class JobDetail(generics.RetrieveAPIView):
     serializer_class = s.JobSerializer
 
-    def get_queryset(self):  # type: ignore[no-untyped-def]
+    def get_queryset(self) -> QuerySet[Job]:
         return jobs_for(self.request.user)
 
 
@@ -41,7 +42,7 @@ class JobCancel(APIView):
         return Response(s.JobSerializer(do_cancel_job(job)).data)
 
 
-def my_open_assignments(request: Request):  # type: ignore[no-untyped-def]
+def my_open_assignments(request: Request) -> QuerySet[Assignment]:
     return list_open_assignments(request.user, request.query_params.get("campaign"))
 
 
@@ -50,7 +51,7 @@ class QueueList(generics.ListAPIView):
 
     serializer_class = s.AssignmentSerializer
 
-    def get_queryset(self):  # type: ignore[no-untyped-def]
+    def get_queryset(self) -> QuerySet[Assignment]:
         return my_open_assignments(self.request)
 
 

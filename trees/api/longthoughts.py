@@ -4,6 +4,7 @@ No business logic here: trees.services.longthoughts does the work."""
 
 from __future__ import annotations
 
+from django.db.models import QuerySet
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
 from rest_framework.request import Request
@@ -12,7 +13,7 @@ from rest_framework.views import APIView
 
 from trees.api import serializers as s
 from trees.errors import Invalid
-from trees.models import Job, LongThought, Role
+from trees.models import Job, LongThought, LongThoughtRevision, Role
 from trees.queries import get_campaign_for
 from trees.queries.longthoughts import (
     get_long_thought_for,
@@ -35,7 +36,7 @@ class ProblemLongThoughts(generics.ListAPIView):
 
     serializer_class = s.LongThoughtSerializer
 
-    def get_queryset(self):  # type: ignore[no-untyped-def]
+    def get_queryset(self) -> QuerySet[LongThought]:
         return list_long_thoughts_of_tree(get_tree_for(self.request.user, self.kwargs["pk"]))
 
     @extend_schema(request=s.DeriveRequestSerializer, responses={202: s.JobSerializer})
@@ -90,7 +91,7 @@ class LongThoughtRevisions(generics.ListAPIView):
 
     serializer_class = s.LongThoughtRevisionSerializer
 
-    def get_queryset(self):  # type: ignore[no-untyped-def]
+    def get_queryset(self) -> QuerySet[LongThoughtRevision]:
         thought = get_long_thought_for(self.request.user, self.kwargs["pk"])
         return list_long_thought_revisions(thought)
 

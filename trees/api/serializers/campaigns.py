@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -153,7 +155,7 @@ class ImportRequestSerializer(serializers.Serializer):
     )
     idempotency_key = serializers.CharField(max_length=200, required=False)
 
-    def validate_file(self, upload):  # type: ignore[no-untyped-def]
+    def validate_file(self, upload: Any) -> Any:
         if upload.size > settings.ARBOR_MAX_IMPORT_BYTES:
             raise serializers.ValidationError(
                 f"The file is {upload.size} bytes; the limit is {settings.ARBOR_MAX_IMPORT_BYTES}."

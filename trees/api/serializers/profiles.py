@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from rest_framework import serializers
 
 from trees.models import (
@@ -29,7 +31,7 @@ class ModelProfileSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = ["id", "created_at"]
 
-    def validate_prompt_templates(self, value):  # type: ignore[no-untyped-def]
+    def validate_prompt_templates(self, value: Any) -> Any:
         from trees.core.generation import build_prompt
         from trees.core.smooth import smooth_prompt
 
@@ -47,7 +49,7 @@ class ModelProfileSerializer(serializers.ModelSerializer):
                 raise serializers.ValidationError(str(exc)) from exc
         return value
 
-    def validate_sampling_defaults(self, value):  # type: ignore[no-untyped-def]
+    def validate_sampling_defaults(self, value: Any) -> Any:
         allowed = {"temperature", "top_p", "step_max_tokens", "rollout_max_tokens"}
         if not isinstance(value, dict) or set(value) - allowed:
             raise serializers.ValidationError(f"Keys allowed: {sorted(allowed)}.")
