@@ -77,7 +77,10 @@ def parse_import(
     count = 0
     parsed = parse_lines(fmt, lines, import_limits(), last_number=campaign.last_number_answers)
     for count, item in enumerate(parsed, start=1):
-        (errors if isinstance(item, LineError) else records).append(item)
+        if isinstance(item, LineError):
+            errors.append(item)
+        else:
+            records.append(item)
         if progress and count % 1000 == 0:
             progress(count, 0)
     if fmt == "prm800k":
@@ -314,6 +317,7 @@ def do_run_import_job(job: Job) -> Job:
     """Run a queued import job to its end: succeeded with counts, or failed with the
     per-line errors and nothing imported (unless the job asked to skip bad lines)."""
     params = job.params
+    assert job.campaign_id is not None, "an import job belongs to a campaign"
     campaign = Campaign.objects.get(pk=job.campaign_id)
     total = count_lines(job)
     do_report_progress(job, 0, total)

@@ -167,6 +167,7 @@ def _save_once(thought: LongThought, job: Job | None) -> LongThought | None:
 
 def do_run_derive_job(job: Job) -> Job:
     """The body of a "derive" job: params hold the style and the derivation parameters."""
+    assert job.tree_id is not None, "a derive job belongs to a tree"
     tree = Tree.objects.select_related("problem").get(pk=job.tree_id)
     params = dict(job.params)
     style = params.pop("style", None)

@@ -215,6 +215,7 @@ def do_fan_out(parent: Job) -> list[Job]:
     Returns the children that still need dispatching: those never started, each stamped with
     a fresh task id so that only the delivery carrying that id runs it (see `claim_job`)."""
     filters = parent.params.get("filters") or {}
+    assert parent.campaign is not None, "a campaign-wide run belongs to a campaign"
     roots = dict(
         Node.objects.filter(
             tree__problem__in=run_problems(parent.campaign, filters), parent__isnull=True

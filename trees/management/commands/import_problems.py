@@ -40,8 +40,10 @@ class Command(BaseCommand):
                 params={"format": options["format"], "skip_invalid": options["skip_invalid"]},
                 input_file=File(handle, name=path.name),
             )
-        job = do_begin_job(job.pk)
-        job = do_run_import_job(job)
+        begun = do_begin_job(job.pk)
+        if begun is None:
+            raise CommandError(f"Import job {job.pk} was cancelled before it started.")
+        job = do_run_import_job(begun)
         result = job.result
         for error in result.get("errors", []):
             self.stderr.write(f"line {error['line']}: {error['message']}")
