@@ -169,14 +169,18 @@ class DagVertexSerializer(serializers.Serializer):
 
 
 class DagEdgeSerializer(serializers.Serializer):
-    source = serializers.CharField()  # type: ignore[assignment]  # field named like a Field attribute
+    # Named like a Field attribute: fine at run time (DRF moves declared fields
+    # off the class), a clash for the stubs.
+    source = serializers.CharField()  # type: ignore[assignment]
     target = serializers.CharField()
     weight = serializers.IntegerField()
 
 
 class DagSerializer(serializers.Serializer):
     tree = serializers.IntegerField()
-    root = serializers.CharField(allow_null=True)  # type: ignore[assignment]  # field named like a Field attribute
+    # Named like a Field attribute: fine at run time (DRF moves declared fields
+    # off the class), a clash for the stubs.
+    root = serializers.CharField(allow_null=True)  # type: ignore[assignment]
     clustered = serializers.BooleanField()
     vertices = DagVertexSerializer(many=True)
     edges = DagEdgeSerializer(many=True)

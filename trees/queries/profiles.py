@@ -18,8 +18,8 @@ def list_model_profiles() -> QuerySet[ModelProfile]:
 def get_model_profile(campaign: Campaign | None) -> ModelProfile:
     """The campaign's default model profile, else the shared demo profile. Raises Invalid
     when neither exists (nothing has started a job or seeded the demo yet)."""
-    if campaign is not None and campaign.default_model_profile_id:
-        return campaign.default_model_profile  # type: ignore[return-value]
+    if campaign is not None and campaign.default_model_profile is not None:
+        return campaign.default_model_profile
     profile = ModelProfile.objects.filter(name=DEMO_PROFILE_NAME).first()
     if profile is None:
         raise Invalid(

@@ -52,8 +52,8 @@ def ensure_demo_profile() -> ModelProfile:
 def ensure_campaign_profile(campaign: Campaign | None) -> ModelProfile:
     """The campaign's default profile, or the demo profile (created when missing): what a
     job starting on the campaign runs on. A write, like `ensure_demo_profile`."""
-    if campaign is not None and campaign.default_model_profile_id:
-        return campaign.default_model_profile  # type: ignore[return-value]
+    if campaign is not None and campaign.default_model_profile is not None:
+        return campaign.default_model_profile
     return ensure_demo_profile()
 
 

@@ -18,7 +18,9 @@ class SmoothRequestSerializer(serializers.Serializer):
 
 
 class DeriveRequestSerializer(serializers.Serializer):
-    style = serializers.ChoiceField(choices=LongThought.Style.choices, default="journey")  # type: ignore[assignment]  # field named like a Field attribute
+    # Named like a Field attribute: fine at run time (DRF moves declared fields
+    # off the class), a clash for the stubs.
+    style = serializers.ChoiceField(choices=LongThought.Style.choices, default="journey")  # type: ignore[assignment]
     render = serializers.ChoiceField(choices=LongThought.PLAN_RENDERS, default="prose")
     max_wrong = serializers.IntegerField(
         min_value=0, max_value=32, default=2, help_text="Wrong children tried per step."

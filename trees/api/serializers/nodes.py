@@ -78,12 +78,16 @@ class NodeSerializer(serializers.Serializer):
     """The shape of one node (see trees.queries.node_dict); documentation only."""
 
     id = serializers.IntegerField()
-    parent = serializers.IntegerField(allow_null=True)  # type: ignore[assignment]  # field named like a Field attribute
+    # Named like a Field attribute: fine at run time (DRF moves declared fields
+    # off the class), a clash for the stubs.
+    parent = serializers.IntegerField(allow_null=True)  # type: ignore[assignment]
     text = serializers.CharField()
     kind = serializers.CharField()
     origin = serializers.CharField()
     author = serializers.IntegerField(allow_null=True)
-    source = serializers.CharField()  # type: ignore[assignment]  # field named like a Field attribute
+    # Named like a Field attribute: fine at run time (DRF moves declared fields
+    # off the class), a clash for the stubs.
+    source = serializers.CharField()  # type: ignore[assignment]
     confidence = serializers.FloatField(allow_null=True)
     token_count = serializers.IntegerField(allow_null=True)
     depth = serializers.IntegerField()
@@ -137,7 +141,9 @@ class TreeSerializer(serializers.Serializer):
 
     id = serializers.IntegerField()
     problem = TreeProblemSerializer()
-    root = serializers.IntegerField()  # type: ignore[assignment]  # field named like a Field attribute
+    # Named like a Field attribute: fine at run time (DRF moves declared fields
+    # off the class), a clash for the stubs.
+    root = serializers.IntegerField()  # type: ignore[assignment]
     node_count = serializers.IntegerField()
     labelled_count = serializers.IntegerField()
     correct_leaves = serializers.IntegerField()
