@@ -18,7 +18,7 @@ from trees.core.generation import stop_sequences as delimiter_stops
 from trees.core.search import Budget
 from trees.core.steps import split_steps
 from trees.errors import JobStopped
-from trees.models import Job, Node
+from trees.models import Job, ModelProfile, Node
 from trees.services.generation import Rollout
 from trees.services.jobs import is_cancelled
 from workers.backends.base import Completion, GenerationRequest
@@ -40,7 +40,9 @@ class ModelClient:
     is made and charged after (calls and generated tokens). Every call first checks the job
     was not cancelled (JobStopped)."""
 
-    def __init__(self, job: Job, problem: Any, profile: Any, budget: Budget | None = None) -> None:
+    def __init__(
+        self, job: Job, problem: Any, profile: ModelProfile, budget: Budget | None = None
+    ) -> None:
         self.job = job
         self.problem = problem
         self.profile = profile
@@ -48,7 +50,7 @@ class ModelClient:
         self.settings = sampling(profile, temperature=job.params.get("temperature"), seed=job.seed)
         self.backend = backend_for(profile)
 
-    def sharing(self, profile: Any) -> ModelClient:
+    def sharing(self, profile: ModelProfile) -> ModelClient:
         """Calls to another profile (a critic) that count against the same budget and seeds."""
         if profile.pk == self.profile.pk:
             return self

@@ -8,6 +8,7 @@ from typing import Any
 from trees.core.critique import CRITIC_TEMPLATE, REVISE_TEMPLATE
 from trees.core.generation import DEFAULT_TEMPLATES
 from trees.core.smooth import SMOOTH_TEMPLATE
+from trees.models import ModelProfile
 from workers.backends import Backend, BackendConfig, get_backend
 
 DEFAULT_SAMPLING = {
@@ -32,7 +33,7 @@ TEMPLATES: dict[str, str] = {
 }
 
 
-def backend_config(profile: Any) -> BackendConfig:
+def backend_config(profile: ModelProfile) -> BackendConfig:
     return BackendConfig(
         backend=profile.backend,
         model=profile.model_name if profile.backend != "demo" else "",
@@ -42,16 +43,16 @@ def backend_config(profile: Any) -> BackendConfig:
     )
 
 
-def backend_for(profile: Any) -> Backend:
+def backend_for(profile: ModelProfile) -> Backend:
     return get_backend(backend_config(profile))
 
 
-def template(profile: Any, action: str) -> str:
+def template(profile: ModelProfile, action: str) -> str:
     """The profile's prompt template for `action`, else the default one."""
     return (profile.prompt_templates or {}).get(action) or TEMPLATES[action]
 
 
-def sampling(profile: Any, **overrides: Any) -> dict[str, Any]:
+def sampling(profile: ModelProfile, **overrides: Any) -> dict[str, Any]:
     values = {**DEFAULT_SAMPLING, **(profile.sampling_defaults or {})}
     values.update({key: value for key, value in overrides.items() if value is not None})
     return values

@@ -15,7 +15,7 @@ from django.db.models import F
 from trees.core.generation import Candidate
 from trees.core.steps import normalize_step
 from trees.events import send_on_commit
-from trees.models import Job, LongThought, Node, Tree
+from trees.models import Job, LongThought, ModelProfile, Node, Tree
 from trees.queries import node_to_dict
 
 
@@ -31,7 +31,9 @@ def correctness_of(correct: bool | None) -> str:
     return Node.Correctness.CORRECT if correct else Node.Correctness.INCORRECT
 
 
-def new_model_node(parent: Node, candidate: Candidate, order: int, profile: Any, job: Job) -> Node:
+def new_model_node(
+    parent: Node, candidate: Candidate, order: int, profile: ModelProfile, job: Job
+) -> Node:
     """An unsaved node for a model's candidate step below `parent`."""
     return Node(
         tree_id=parent.tree_id,
@@ -81,7 +83,9 @@ class Children:
             self.next_order[parent.pk] = max((c.order for c in children), default=-1) + 1
         return self.by_parent[parent.pk]
 
-    def add(self, parent: Node, candidate: Candidate, profile: Any, job: Job) -> tuple[Node, bool]:
+    def add(
+        self, parent: Node, candidate: Candidate, profile: ModelProfile, job: Job
+    ) -> tuple[Node, bool]:
         """The node for `candidate` below `parent` and whether it is new (saved just now)."""
         children = self.of(parent)
         key = normalize_step(candidate.text)

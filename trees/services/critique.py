@@ -45,7 +45,7 @@ def critique_dict(critique: Critique) -> dict[str, Any]:
     }
 
 
-def _by(user: Any, profile: Any) -> dict[str, Any]:
+def _by(user: Any, profile: ModelProfile | None) -> dict[str, Any]:
     if user is not None:
         return {"type": "user", "id": user.pk, "name": user.get_username()}
     if profile is not None:
@@ -100,7 +100,7 @@ def do_add_proposal(
     loop: Job,
     parent: Node,
     candidate: Candidate,
-    profile: Any,
+    profile: ModelProfile,
     round: int,
     *,
     revises: Critique | None = None,

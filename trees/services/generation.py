@@ -17,7 +17,7 @@ from trees.core.jobresults import ExpandResult, FirstErrorResult, RolloutResult
 from trees.core.values import mc_values
 from trees.errors import Conflict, Invalid
 from trees.events import send_on_commit
-from trees.models import Job, Node, StepLabel, SuggestedLabel, Tree
+from trees.models import Job, ModelProfile, Node, StepLabel, SuggestedLabel, Tree
 from trees.queries import node_to_dict
 from trees.services.common import Children, count_new, lock_running
 from trees.services.jobs import do_finish_job
@@ -26,7 +26,7 @@ from trees.services.labels import do_label_step
 
 @transaction.atomic
 def do_store_candidates(
-    job: Job, parent: Node, candidates: Sequence[Candidate], profile: Any
+    job: Job, parent: Node, candidates: Sequence[Candidate], profile: ModelProfile
 ) -> list[Node]:
     """Add the distinct new candidates below `parent` and finish the job."""
     if not lock_running(job):
@@ -68,7 +68,11 @@ def _set_values(node: Node, verdicts: Sequence[bool | None]) -> Node:
 
 @transaction.atomic
 def do_store_rollouts(
-    job: Job, node: Node, rollouts: Sequence[Rollout], profile: Any, keep_branches: bool
+    job: Job,
+    node: Node,
+    rollouts: Sequence[Rollout],
+    profile: ModelProfile,
+    keep_branches: bool,
 ) -> Node:
     """Set the node's Monte-Carlo values from its rollouts (the latest estimate replaces an
     older one) and, if asked, keep each rollout as a branch, sharing steps it has in common

@@ -21,7 +21,7 @@ from trees.core.jobresults import CampaignRunResult, MctsResult, RunCounts
 from trees.core.search import Contribution
 from trees.errors import Invalid, JobStopped
 from trees.events import send_on_commit
-from trees.models import Campaign, Job, Node, Problem, Tree
+from trees.models import Campaign, Job, ModelProfile, Node, Problem, Tree
 from trees.queries import node_to_dict
 from trees.services.common import Children, count_new, lock_running
 from trees.services.generation import Rollout, do_store_probe
@@ -51,7 +51,7 @@ def do_store_search_probe(job: Job, node: Node, verdicts: Sequence[bool | None])
 
 @transaction.atomic
 def do_store_children(
-    job: Job, parent: Node, candidates: Sequence[Candidate], profile: Any
+    job: Job, parent: Node, candidates: Sequence[Candidate], profile: ModelProfile
 ) -> list[Node]:
     """The nodes for `candidates` below `parent`: new ones stored, ones that say what an
     existing sibling says mapped to that sibling. Order of first appearance, no repeats."""
@@ -74,7 +74,7 @@ def do_store_branches(
     job: Job,
     node: Node,
     rollouts: Sequence[Rollout],
-    profile: Any,
+    profile: ModelProfile,
     *,
     sampling: Mapping[str, Any] | None = None,
 ) -> list[Node]:
