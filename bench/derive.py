@@ -56,9 +56,9 @@ def bushy_tree(nodes: int = NODES, seed: int = SEED) -> TreeView:
     orders = [0] * nodes
     for i in range(1, nodes):
         parent = parents[i]
-        has_children[parent] = True  # type: ignore[index]
-        orders[i] = counts[parent]  # type: ignore[index]
-        counts[parent] += 1  # type: ignore[index]
+        has_children[parent] = True
+        orders[i] = counts[parent]
+        counts[parent] += 1
     steps: dict[int, StepView] = {}
     for i in range(nodes):
         terminal = i > 0 and not has_children[i] and rng.random() < 0.7

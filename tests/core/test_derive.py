@@ -37,7 +37,7 @@ def make_tree(
     for node, parent, text, fields in rows:
         order = orders.get(parent, 0)
         orders[parent] = order + 1
-        steps[node] = StepView(id=node, parent=parent, text=text, order=order, **fields)  # type: ignore[arg-type]
+        steps[node] = StepView(id=node, parent=parent, text=text, order=order, **fields)
     return TreeView(problem=rows[0][2], reference_answer=reference, steps=steps, root=rows[0][0])
 
 
@@ -88,7 +88,7 @@ def parent_of(tree: TreeView, node: int) -> int | None:
 def depth_of(tree: TreeView, node: int) -> int:
     depth = 0
     while node != tree.root:
-        node = parent_of(tree, node)  # type: ignore[assignment]
+        node = parent_of(tree, node)
         depth += 1
     return depth
 
@@ -280,7 +280,7 @@ def test_a_wrong_step_deep_in_a_branch_is_quoted_in_the_reason() -> None:
     plan = derive_journey(tree)
     assert plan is not None
     assert plan[1].reason == "\u201c12 / 2 = 6\u201d is wrong"  # the text the reader saw
-    assert derive_journey(tree, max_depth_wrong=1)[0].reason == "this step is wrong"  # type: ignore[index]
+    assert derive_journey(tree, max_depth_wrong=1)[0].reason == "this step is wrong"
 
 
 def test_the_seed_shuffles_wrong_turns_deterministically() -> None:
@@ -382,7 +382,7 @@ def test_wrong_turns_respect_their_limits_and_start_at_wrong_steps(
         assert 1 <= depth <= max_depth_wrong
         start = visit.node
         while parent_of(tree, start) != visit.returns_to:
-            start = parent_of(tree, start)  # type: ignore[assignment]
+            start = parent_of(tree, start)
         assert is_wrong(tree, start)
     assert all(count <= max_wrong for count in turns.values())
 

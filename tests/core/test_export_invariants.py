@@ -52,7 +52,7 @@ def word_problem_tree(seed: int, size: int = 14) -> TreeView:
         next_id += 1
         order = orders.get(parent, 0)
         orders[parent] = order + 1
-        steps[node] = StepView(node, parent, text, order, **fields)  # type: ignore[arg-type]
+        steps[node] = StepView(node, parent, text, order, **fields)
         return node
 
     while next_id < size and frontier:

@@ -266,7 +266,7 @@ def test_undecodable_bytes_are_reported_against_their_line() -> None:
 
 
 def test_byte_lines_are_decoded() -> None:
-    assert parse_one("gsm8k", GSM8K_LINE.encode()).reference_answer == "8"  # type: ignore[arg-type]
+    assert parse_one("gsm8k", GSM8K_LINE.encode()).reference_answer == "8"
 
 
 def without(line: str, *path: str) -> str:
@@ -432,8 +432,8 @@ def test_the_real_gsm8k_test_split_parses_without_errors() -> None:
     errors = [r for r in results if isinstance(r, LineError)]
     assert errors == []
     assert len(results) == 1319
-    assert all(r.reference_answer and r.reference_solution for r in results)  # type: ignore[union-attr]
-    assert len({r.external_id for r in results}) == 1319  # type: ignore[union-attr]
+    assert all(r.reference_answer and r.reference_solution for r in results)
+    assert len({r.external_id for r in results}) == 1319
 
 
 json_values = st.recursive(

@@ -12,7 +12,7 @@ from trees.core.steps import normalize_step
 
 
 def path_of(*texts: str, **fields: object) -> ImportedPath:
-    return ImportedPath(steps=[ImportedStep(text=t) for t in texts], **fields)  # type: ignore[arg-type]
+    return ImportedPath(steps=[ImportedStep(text=t) for t in texts], **fields)
 
 
 def texts_to(nodes: list[MergedNode], index: int) -> list[str]:
