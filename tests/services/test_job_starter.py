@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.api.test_model_actions import SHOP
 from tests.factories import make_problem, root_of
 from trees.core.jobkinds import CAMPAIGN_RUN_KINDS, FAN_OUT_TASK, JOB_KINDS, task_for
 from trees.errors import Invalid
@@ -22,15 +23,6 @@ from trees.services.nodes import do_add_child_step, do_delete_step
 from trees.services.search import do_fan_out, do_start_campaign_run
 
 ROOT = Path(__file__).resolve().parents[2]
-SHOP = {
-    "id": "shop",
-    "question": "A shop sells 3 pens for $2. How much do 12 pens cost?",
-    "answer": "8",
-    "solutions": [
-        {"text": "12 / 3 = 4 groups of pens.\n4 * 2 = 8 dollars.\nThe answer is 8", "model": "m"},
-        {"text": "12 / 2 = 6 groups of pens.\n6 * 3 = 18 dollars.\nThe answer is 18", "model": "m"},
-    ],
-}
 
 
 @pytest.fixture
