@@ -232,3 +232,26 @@ def test_the_tree_payload_carries_the_sources_claim_and_stale_values(campaign, b
     )
     assert nodes[step.pk]["values_stale"] is True
     assert nodes[answer.pk]["values_stale"] is False
+
+
+def test_an_approved_long_thought_that_visits_an_edited_step_goes_back_to_draft(
+    campaign, bob, carol
+):
+    from trees.models import LongThought
+    from trees.services.labels import do_label_step
+    from trees.services.longthoughts import do_derive_long_thought, do_review_long_thought
+
+    root, step, answer = answer_below(campaign, bob)
+    answer = do_edit_step(answer, "The answer is 230", version=1, editor=carol)
+    do_label_step(step, bob, 1)
+    thought = do_derive_long_thought(root.tree, "shortcut", {})
+    other = do_add_child_step(root, "An unrelated first step", bob)
+    elsewhere = do_derive_long_thought(root.tree, "shortcut", {})
+    for approved in (thought, elsewhere):
+        do_review_long_thought(approved, carol, LongThought.Status.APPROVED)
+    # A step off both thoughts' paths changes nothing; the thoughts' own step reopens them.
+    do_edit_step(other, "An unrelated first step, reworded", version=1, editor=bob)
+    assert set(LongThought.objects.values_list("status", flat=True)) == {"approved"}
+    do_edit_step(Node.objects.get(pk=step.pk), step.text + " (checked)", version=1, editor=bob)
+    thought.refresh_from_db()
+    assert (thought.status, thought.reviewer_id, thought.reviewed_at) == ("draft", None, None)

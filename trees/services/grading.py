@@ -7,7 +7,9 @@ Monte-Carlo values, critic scores and search statistics of the step, of every st
 and of every step below it (their rollouts continued the old text) get `values_stale`, cleared
 when rollouts recompute them; pending suggested labels on the step and below it are deleted,
 since the search that made them read the old text (confirmed and rejected ones are history and
-stay; a confirmed one is already an expert's label).
+stay; a confirmed one is already an expert's label). An approved long thought whose plan visits
+the step holds its old text: it goes back to draft, so a reviewer approves what it now says
+(and `approved_only` exports leave it out until then).
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from django.db.models import F, Q
 
 from trees.core.answers import grade
 from trees.events import send_on_commit
-from trees.models import Node, Problem, SuggestedLabel, Tree
+from trees.models import LongThought, Node, Problem, SuggestedLabel, Tree
 from trees.queries import node_to_dict
 
 # A node holds a value derived from text when one of these is set.
@@ -116,6 +118,7 @@ def do_regrade_node(node: Node, *, text_changed: bool = True, created: bool = Fa
         SuggestedLabel.objects.filter(
             node_id__in=[node.pk, *descendants], status=SuggestedLabel.Status.PENDING
         ).delete()
+        _reopen_long_thoughts(node)
     fresh = Node.objects.filter(pk__in=affected, values_stale=False).filter(HAS_VALUES)
     stale = tuple(fresh.values_list("id", flat=True))
     if stale:
@@ -127,3 +130,20 @@ def do_regrade_node(node: Node, *, text_changed: bool = True, created: bool = Fa
                 {"type": "node.updated", "tree": other.tree_id, "node": node_to_dict(other)}
             )
     return Regrade(verdict_changed=verdict_changed, stale=stale)
+
+
+def _reopen_long_thoughts(node: Node) -> None:
+    """Approved long thoughts of the tree that visit `node` go back to draft (a tree has a
+    handful of thoughts; their plans are read here rather than queried as JSON)."""
+    approved = LongThought.objects.filter(
+        tree_id=node.tree_id, status=LongThought.Status.APPROVED
+    ).only("id", "plan")
+    stale = [
+        thought.pk
+        for thought in approved
+        if any(visit.get("node") == node.pk for visit in thought.plan or ())
+    ]
+    if stale:
+        LongThought.objects.filter(pk__in=stale).update(
+            status=LongThought.Status.DRAFT, reviewer=None, reviewed_at=None
+        )
